@@ -1,0 +1,3 @@
+module gridbot
+
+go 1.26.8

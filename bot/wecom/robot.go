@@ -1,0 +1,150 @@
+package wecom
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"gridbot"
+)
+
+// Platform is the Message.Platform of everything from WeCom.
+const Platform = "wecom"
+
+// Smart robot message types (msgtype) in callbacks; only text is a command.
+const (
+	RobotText   = "text"
+	RobotMixed  = "mixed" // text and images together
+	RobotImage  = "image"
+	RobotEvent  = "event"  // entering the chat, card clicks, feedback
+	RobotStream = "stream" // WeCom asking for the next part of our stream reply
+)
+
+// DecodeRobotBody returns the ciphertext of a smart robot callback body,
+// {"encrypt":"…"}. Anything else (not an object, no or an empty string
+// encrypt, trailing data) is ErrMalformed. Unknown extra keys are ignored,
+// so that a field WeCom adds later does not stop the bot.
+func DecodeRobotBody(body []byte) (encrypt string, err error) {
+	var env struct {
+		Encrypt *string `json:"encrypt"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&env); err != nil {
+		return "", fmt.Errorf("%w: body is not {\"encrypt\":…}", ErrMalformed)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return "", fmt.Errorf("%w: data after the JSON object", ErrMalformed)
+	}
+	if env.Encrypt == nil || *env.Encrypt == "" {
+		return "", fmt.Errorf("%w: no encrypt", ErrMalformed)
+	}
+	return *env.Encrypt, nil
+}
+
+// RobotMessage is a decrypted smart robot callback (document path/100719).
+type RobotMessage struct {
+	MsgID    string `json:"msgid"`
+	AIBotID  string `json:"aibotid"`
+	ChatID   string `json:"chatid"`   // set for groups only
+	ChatType string `json:"chattype"` // "group" or "single"
+	From     struct {
+		UserID string `json:"userid"`
+	} `json:"from"`
+	ResponseURL string `json:"response_url"` // one markdown/template_card POST, within an hour
+	MsgType     string `json:"msgtype"`
+	Text        struct {
+		Content string `json:"content"`
+	} `json:"text"`
+	Stream struct {
+		ID string `json:"id"` // for msgtype "stream": which reply WeCom asks about
+	} `json:"stream"`
+	Event struct {
+		EventType string `json:"eventtype"`
+	} `json:"event"`
+}
+
+// ParseRobotMessage decodes a decrypted smart robot callback. A text
+// message must name its id, sender and chat (ErrMalformed otherwise); other
+// types are returned for the caller to answer or ignore.
+func ParseRobotMessage(plain []byte) (*RobotMessage, error) {
+	var m RobotMessage
+	if err := json.Unmarshal(plain, &m); err != nil {
+		return nil, fmt.Errorf("%w: message is not JSON", ErrMalformed)
+	}
+	if m.MsgType == "" {
+		return nil, fmt.Errorf("%w: no msgtype", ErrMalformed)
+	}
+	if m.MsgType != RobotText {
+		return &m, nil
+	}
+	switch {
+	case m.MsgID == "":
+		return nil, fmt.Errorf("%w: no msgid", ErrMalformed)
+	case m.From.UserID == "":
+		return nil, fmt.Errorf("%w: no from.userid", ErrMalformed)
+	case m.ChatType == gridbot.ChatGroup && m.ChatID == "":
+		return nil, fmt.Errorf("%w: group message without chatid", ErrMalformed)
+	case m.ChatType != gridbot.ChatGroup && m.ChatType != gridbot.ChatSingle:
+		return nil, fmt.Errorf("%w: chattype %q", ErrMalformed, m.ChatType)
+	}
+	return &m, nil
+}
+
+// ToMessage translates a text message into the neutral message; ok is
+// false for every other type, which carries no command. The callback has
+// no send time, so received (when the callback arrived) stands for it.
+func (m *RobotMessage) ToMessage(townID int64, received time.Time) (msg gridbot.Message, ok bool) {
+	group := m.ChatType == gridbot.ChatGroup && m.ChatID != ""
+	if m.MsgType != RobotText || m.From.UserID == "" || !group && m.ChatType != gridbot.ChatSingle {
+		return gridbot.Message{}, false
+	}
+	msg = gridbot.Message{
+		Platform: Platform,
+		TownID:   townID,
+		ChatID:   m.ChatID,
+		ChatKind: gridbot.ChatGroup,
+		SenderID: m.From.UserID,
+		Text:     m.Text.Content,
+		MsgID:    m.MsgID,
+		At:       received,
+	}
+	if m.ChatType == gridbot.ChatSingle {
+		msg.ChatID, msg.ChatKind = gridbot.DM(m.From.UserID), gridbot.ChatSingle
+	}
+	return msg, true
+}
+
+// MarkdownReply is the body to POST to a message's response_url:
+//
+//	{"msgtype":"markdown","markdown":{"content":"…"}}
+func MarkdownReply(content string) []byte {
+	type md struct {
+		Content string `json:"content"`
+	}
+	return mustMarshal(struct {
+		MsgType  string `json:"msgtype"`
+		Markdown md     `json:"markdown"`
+	}{"markdown", md{content}})
+}
+
+// StreamReply is the plaintext of a passive `stream` reply (document
+// path/101031), to be sealed with Callback.Seal:
+//
+//	{"msgtype":"stream","stream":{"id":"…","finish":true,"content":"…"}}
+//
+// id names the stream (WeCom's later "stream" callbacks quote it); finish
+// true ends it, so a reply known at once is one finished stream. content is
+// Markdown, the whole text so far (not a delta).
+func StreamReply(id, content string, finish bool) []byte {
+	type stream struct {
+		ID      string `json:"id"`
+		Finish  bool   `json:"finish"`
+		Content string `json:"content"`
+	}
+	return mustMarshal(struct {
+		MsgType string `json:"msgtype"`
+		Stream  stream `json:"stream"`
+	}{RobotStream, stream{id, finish, content}})
+}

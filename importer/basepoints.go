@@ -1,0 +1,148 @@
+package importer
+
+import (
+	"context"
+	"time"
+
+	"gridbot"
+)
+
+// Base-points columns. Platform exports usually carry the name too; when a
+// 姓名 column is there it is checked against the roster.
+var (
+	basePointsRequired = []string{"用户ID", "积分"}
+	basePointsOptional = []string{"姓名"}
+)
+
+// BasePoints imports the platform's base points (岭格治理平台积分) of month
+// ("2026-10") from a CSV or XLSX file (用户ID,积分). It replaces the points
+// of the people in the file for that month and leaves everyone else's alone.
+func BasePoints(ctx context.Context, st gridbot.Store, townID int64, month, path string) (*Report, error) {
+	if err := checkMonth(month); err != nil {
+		return nil, err
+	}
+	t, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return BasePointsTable(ctx, st, townID, month, t)
+}
+
+func checkMonth(month string) error {
+	if _, err := time.ParseInLocation(gridbot.MonthLayout, month, gridbot.Zone); err != nil {
+		return gridbot.Errorf(gridbot.EINVALID, "月份「%s」格式错误，应写成 YYYY-MM，例如 2026-10", month)
+	}
+	return nil
+}
+
+// BasePointsTable is BasePoints for a sheet already read.
+func BasePointsTable(ctx context.Context, st gridbot.Store, townID int64, month string, t *Table) (*Report, error) {
+	if err := checkMonth(month); err != nil {
+		return nil, err
+	}
+	bps, lines, names, probs := parseBasePoints(t, month)
+	if err := probs.err(); err != nil {
+		return nil, err
+	}
+	var rep *Report
+	err := st.Update(ctx, func(tx gridbot.Tx) error {
+		rep = &Report{Kind: KindBasePoints, Rows: len(bps)}
+		people, err := peopleByUserID(tx, townID)
+		if err != nil {
+			return err
+		}
+		var probs problems
+		for i, bp := range bps {
+			p, ok := people[bp.UserID]
+			switch {
+			case !ok:
+				probs.add(lines[i], "用户ID", "未知用户ID「%s」：名单中没有此人，请检查或先导入名单", bp.UserID)
+			case names[i] != "" && names[i] != p.Name:
+				rep.warn("第 %d 行：用户ID %s 在名单中是「%s」，文件中写的是「%s」，请确认", lines[i], bp.UserID, p.Name, names[i])
+			case p.Role == gridbot.RoleOffice:
+				rep.warn("第 %d 行：%s(%s) 是党建办人员，不参与排名，其积分不会计入", lines[i], p.Name, bp.UserID)
+			}
+		}
+		if err := probs.err(); err != nil {
+			return err
+		}
+		from, _ := time.ParseInLocation(gridbot.MonthLayout, month, gridbot.Zone)
+		facts, err := tx.PeriodFacts(townID, from, from.AddDate(0, 1, 0))
+		if err != nil {
+			return err
+		}
+		before := map[string]float64{}
+		for _, bp := range facts.BasePoints {
+			if bp.Month == month {
+				before[bp.UserID] = bp.Points
+			}
+		}
+		for _, bp := range bps {
+			old, ok := before[bp.UserID]
+			switch {
+			case !ok:
+				rep.Added++
+			case old != bp.Points:
+				rep.Updated++
+			default:
+				rep.Skipped++
+			}
+		}
+		return tx.SetBasePoints(townID, month, bps)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// parseBasePoints validates the file on its own; lines[i] and names[i]
+// belong to bps[i].
+func parseBasePoints(t *Table, month string) (bps []gridbot.BasePoint, lines []int, names []string, probs problems) {
+	cols, errs := t.bind(basePointsRequired, basePointsOptional)
+	if len(errs) > 0 {
+		return nil, nil, nil, errs
+	}
+	if len(t.Rows) == 0 {
+		probs.add(2, "", "文件只有表头，没有积分")
+		return nil, nil, nil, probs
+	}
+	seen := map[string]int{}
+	for _, r := range t.Rows {
+		n := len(probs)
+		bp := gridbot.BasePoint{UserID: cols.get(r, "用户ID"), Month: month}
+		switch {
+		case bp.UserID == "":
+			probs.add(r.Line, "用户ID", "用户ID不能为空")
+		case seen[bp.UserID] != 0:
+			probs.add(r.Line, "用户ID", "用户ID重复（与第 %d 行）", seen[bp.UserID])
+		default:
+			seen[bp.UserID] = r.Line
+		}
+		var ok bool
+		if bp.Points, ok = parseNumber(cols.get(r, "积分")); !ok {
+			probs.add(r.Line, "积分", "数字格式错误「%s」，积分应为数字，例如 45 或 45.5", cols.get(r, "积分"))
+		} else if bp.Points < -1000 || bp.Points > 1000 {
+			probs.add(r.Line, "积分", "积分 %g 超出合理范围（-1000 到 1000），请检查", bp.Points)
+		}
+		if len(probs) == n {
+			bps = append(bps, bp)
+			lines = append(lines, r.Line)
+			names = append(names, cols.get(r, "姓名"))
+		}
+	}
+	return bps, lines, names, probs
+}
+
+// peopleByUserID returns everyone of the town, active or not, by user id.
+func peopleByUserID(tx gridbot.Tx, townID int64) (map[string]gridbot.Person, error) {
+	people, err := tx.People(townID)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]gridbot.Person, len(people))
+	for _, p := range people {
+		m[p.UserID] = p
+	}
+	return m, nil
+}

@@ -1,0 +1,119 @@
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gridbot"
+	"gridbot/scoring"
+)
+
+// KindMonth is the kind under which published months are stored.
+const KindMonth = "month"
+
+// Month returns a month's results: the frozen ones when the month is
+// published, otherwise computed live from the store as at at.
+func Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
+	from, to, err := MonthRange(month)
+	if err != nil {
+		return nil, false, err
+	}
+	data, err := tx.Published(townID, KindMonth, month)
+	switch gridbot.ErrorCode(err) {
+	case "":
+		var res scoring.MonthResult
+		if err := json.Unmarshal(data, &res); err != nil {
+			return nil, false, fmt.Errorf("published month %s: %w", month, err)
+		}
+		return &res, true, nil
+	case gridbot.ENOTFOUND:
+	default:
+		return nil, false, err
+	}
+	f, err := tx.PeriodFacts(townID, from, to)
+	if err != nil {
+		return nil, false, err
+	}
+	return scoring.Month(f, rules, month, at), false, nil
+}
+
+// PublishMonth freezes a month that has ended: its results as at at are
+// stored and never recomputed. A month published before, or not yet over, is
+// refused.
+func PublishMonth(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
+	_, to, err := MonthRange(month)
+	if err != nil {
+		return nil, err
+	}
+	if at.Before(to) {
+		return nil, gridbot.Errorf(gridbot.EINVALID, "%s 尚未结束（%s 起才能发布）。", month, to.Format("2006-01-02 15:04"))
+	}
+	res, published, err := Month(tx, townID, rules, month, at)
+	if err != nil {
+		return nil, err
+	}
+	if published {
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "%s 已发布，结果已冻结；更正请在本月用「调整」。", month)
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.SavePublished(townID, KindMonth, month, data, at); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// monthsUpTo returns the results of each month that has begun by at.
+func monthsUpTo(tx gridbot.Tx, townID int64, rules *scoring.Rules, months []string, at time.Time) ([]*scoring.MonthResult, error) {
+	var out []*scoring.MonthResult
+	for _, m := range months {
+		from, _, _ := MonthRange(m)
+		if !from.Before(at) {
+			break
+		}
+		res, _, err := Month(tx, townID, rules, m, at)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// Quarter returns a quarter's results as at at, from its months (frozen where
+// published) and the quarter's facts.
+func Quarter(tx gridbot.Tx, townID int64, rules *scoring.Rules, quarter string, at time.Time) (*scoring.QuarterResult, error) {
+	months, from, to, err := QuarterMonths(quarter)
+	if err != nil {
+		return nil, err
+	}
+	res, err := monthsUpTo(tx, townID, rules, months, at)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tx.PeriodFacts(townID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return scoring.Quarter(quarter, res, f, rules, at), nil
+}
+
+// Year returns a year's results as at at.
+func Year(tx gridbot.Tx, townID int64, rules *scoring.Rules, year string, at time.Time) (*scoring.YearResult, error) {
+	months, from, to, err := YearMonths(year)
+	if err != nil {
+		return nil, err
+	}
+	res, err := monthsUpTo(tx, townID, rules, months, at)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tx.PeriodFacts(townID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return scoring.Year(year, res, f, rules, at), nil
+}

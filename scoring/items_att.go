@@ -1,0 +1,41 @@
+package scoring
+
+import "fmt"
+
+// rAttendance books the attendance rules. R-ATT-FULL and R-ATT-20 do not
+// stack: the higher applies. R-ATT-LOW stands alone.
+func rAttendance(m *monthRun, a *memberAcc) {
+	full, okFull := rAttFull(m, a)
+	many, okMany := rAtt20(m, a)
+	switch {
+	case okFull && (!okMany || full.Points >= many.Points):
+		a.book(full)
+	case okMany:
+		a.book(many)
+	}
+	if low, ok := rAttLow(m, a); ok {
+		a.book(low)
+	}
+}
+
+// rAttFull is R-ATT-FULL: checked in on every calendar day of the month.
+func rAttFull(m *monthRun, a *memberAcc) (Item, bool) {
+	return Item{Rule: RAttFull, Name: "打卡全勤", Points: m.r.Monthly.Attendance.FullPoints,
+		Ref: attRef(a)}, a.CheckinDays >= m.days
+}
+
+// rAtt20 is R-ATT-20: checked in on many_days (20) days or more.
+func rAtt20(m *monthRun, a *memberAcc) (Item, bool) {
+	at := m.r.Monthly.Attendance
+	return Item{Rule: RAtt20, Name: fmt.Sprintf("打卡%d天以上", at.ManyDays), Points: at.ManyPoints,
+		Ref: attRef(a)}, a.CheckinDays >= at.ManyDays
+}
+
+// rAttLow is R-ATT-LOW: checked in on few_days (10) days or fewer.
+func rAttLow(m *monthRun, a *memberAcc) (Item, bool) {
+	at := m.r.Monthly.Attendance
+	return Item{Rule: RAttLow, Name: fmt.Sprintf("打卡%d天以下", at.FewDays), Points: at.FewPoints,
+		Ref: attRef(a)}, a.CheckinDays <= at.FewDays
+}
+
+func attRef(a *memberAcc) string { return fmt.Sprintf("打卡 %d 天", a.CheckinDays) }

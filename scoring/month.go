@@ -1,0 +1,295 @@
+package scoring
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"gridbot"
+)
+
+// MonthResult is a month's points and ranking as at an instant. Published
+// months are stored as this JSON and never recomputed, so Quarter and Year
+// read nothing from it that does not survive JSON.
+type MonthResult struct {
+	Month   string         `json:"month"`
+	AsAt    time.Time      `json:"as_at"`
+	Members []MemberResult `json:"members"`
+	Grids   []GridMonth    `json:"grids"`
+}
+
+// MemberResult is one ranked person's month: the itemized points, the
+// eligibility and what is still missing, and the place.
+type MemberResult struct {
+	UserID        string       `json:"userid"`
+	Name          string       `json:"name"`
+	GridID        int64        `json:"grid_id"`
+	Grid          string       `json:"grid"`
+	Village       string       `json:"village"`
+	Role          gridbot.Role `json:"role"`
+	CheckinDays   int          `json:"checkin_days"`
+	Total         float64      `json:"total"`
+	Eligible      bool         `json:"eligible"`
+	Rank          *int         `json:"rank"`
+	Tier          string       `json:"tier"`
+	RewardYuan    int          `json:"reward_yuan"`
+	Tie           bool         `json:"tie"`
+	IssuesClosed  int          `json:"issues_closed"`
+	Activities    int          `json:"activities"`
+	MissingDays   int          `json:"missing_days"`
+	MissingPoints float64      `json:"missing_points"`
+	Items         []Item       `json:"items"`
+}
+
+// Item is one line of a breakdown: the rule, its points and the record it came from.
+type Item struct {
+	Rule   string  `json:"rule"`
+	Name   string  `json:"name"` // the rule's Chinese name
+	Points float64 `json:"points"`
+	Ref    string  `json:"ref"`            // "问题#12", "打卡 22 天", "报道#3" ...
+	Date   string  `json:"date"`           // "2026-10-03"; "" for monthly items
+	Note   string  `json:"note,omitempty"` // an adjustment's category and reason
+	seq    int64   // the record's number, to order items of one day
+	ord    int     // the rule's place in a breakdown (itemOrder)
+}
+
+// GridMonth is a grid's month: its counts and its operation index.
+type GridMonth struct {
+	GridID       int64      `json:"grid_id"`
+	Grid         string     `json:"grid"`
+	Village      string     `json:"village"`
+	Members      int        `json:"members"`
+	IssuesClosed int        `json:"issues_closed"`
+	Activities   int        `json:"activities"`
+	CheckinDays  int        `json:"checkin_days"` // summed over its members
+	Index        float64    `json:"index"`
+	Parts        IndexParts `json:"index_parts"`
+}
+
+// monthRun is the working state of one Month call.
+type monthRun struct {
+	f     *gridbot.Facts
+	r     *Rules
+	w     window
+	month string
+	days  int // calendar days of the month
+	ro    *roster
+	accs  map[string]*memberAcc
+	grids map[int64]*gridAcc
+}
+
+// memberAcc accumulates one person's month.
+type memberAcc struct {
+	MemberResult
+	dayBits uint32 // bit d-1 set when checked in on day d
+	delibs  int    // deliberations booked (R-DELIB's monthly cap)
+}
+
+// gridAcc accumulates one grid's month for the index.
+type gridAcc struct {
+	GridMonth
+	dispatchDue, dispatchOnTime int
+	closedOnTime                int
+	ratingSum                   float64
+	ratings                     int
+	officeSum                   float64
+}
+
+// Month computes the month ("2026-10") as at at: facts that happened or were
+// recorded after at are ignored, and a deadline not yet passed at at books
+// nothing. A zero at means no cut-off. An invalid month gives an empty result;
+// check it first with MonthBounds.
+func Month(f *gridbot.Facts, r *Rules, month string, at time.Time) *MonthResult {
+	res := &MonthResult{Month: month, AsAt: at, Members: []MemberResult{}, Grids: []GridMonth{}}
+	start, end, err := MonthBounds(month)
+	if err != nil {
+		return res
+	}
+	m := &monthRun{f: f, r: r, w: newWindow(start, end, at), month: month,
+		days: end.AddDate(0, 0, -1).Day(), ro: newRoster(f)}
+	m.collect()
+	m.checkins()
+	m.activities()
+	m.issues()
+	m.deliberations()
+	m.publicity()
+	m.adjustments()
+	rBase(m)
+	for _, a := range m.accs {
+		rAttendance(m, a)
+		rGridIssues(m, a)
+		rGridActs(m, a)
+	}
+	m.finish(res)
+	return res
+}
+
+// collect finds who is in the month: everyone with a member or leader
+// membership overlapping it (up to at). Their grid and role are those of the
+// membership at the end of the month, or the last one when they left earlier.
+func (m *monthRun) collect() {
+	last := m.ro.lastIn(m.w.start, m.w.stop())
+	m.accs = make(map[string]*memberAcc, len(last))
+	m.grids = make(map[int64]*gridAcc, len(m.f.Grids))
+	for i := range m.f.Grids {
+		m.grid(m.f.Grids[i].ID)
+	}
+	for u, ms := range last {
+		a := &memberAcc{MemberResult: MemberResult{UserID: u, Name: m.ro.name(u), GridID: ms.GridID,
+			Role: ms.Role, Tier: TierNone, Items: make([]Item, 0, 8)}}
+		a.Grid, a.Village = m.ro.gridNames(ms.GridID)
+		m.accs[u] = a
+		m.grid(ms.GridID).Members++
+	}
+}
+
+// grid returns the accumulator of a grid, creating it.
+func (m *monthRun) grid(id int64) *gridAcc {
+	g := m.grids[id]
+	if g == nil {
+		g = &gridAcc{GridMonth: GridMonth{GridID: id}}
+		g.Grid, g.Village = m.ro.gridNames(id)
+		m.grids[id] = g
+	}
+	return g
+}
+
+// checkins counts each person's distinct check-in days of the month.
+func (m *monthRun) checkins() {
+	cut := m.w.at.Before(m.w.end)
+	for i := range m.f.Checkins {
+		c := &m.f.Checkins[i]
+		if len(c.Day) != 10 || c.Day[:7] != m.month {
+			continue
+		}
+		a := m.accs[c.UserID]
+		if a == nil {
+			continue
+		}
+		if cut && !m.w.known(c.Record) {
+			continue
+		}
+		if cut && !c.At.IsZero() && c.At.After(m.w.at) {
+			continue
+		}
+		d := int(c.Day[8]-'0')*10 + int(c.Day[9]-'0')
+		if cut && c.At.IsZero() && !m.w.has(m.w.start.AddDate(0, 0, d-1)) {
+			continue
+		}
+		if d >= 1 && d <= 31 {
+			a.dayBits |= 1 << (d - 1)
+		}
+	}
+	for _, a := range m.accs {
+		a.CheckinDays = popcount(a.dayBits)
+		m.grid(a.GridID).CheckinDays += a.CheckinDays
+	}
+}
+
+func popcount(x uint32) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}
+
+// activities counts the grids' collective activities and each participant's
+// (R-RANK-TIE; a leader takes part in what the leader records).
+func (m *monthRun) activities() {
+	for i := range m.f.Activities {
+		act := &m.f.Activities[i]
+		if !m.w.seen(act.At, act.Record) || !rActCat(act.Category) {
+			continue
+		}
+		m.grid(act.GridID).Activities++
+		eachParticipant(act.Leader, act.Participants, func(u string) {
+			if a := m.accs[u]; a != nil {
+				a.Activities++
+				nativeActivity(m, a, act)
+			}
+		})
+	}
+}
+
+// rActCat is R-ACT-CAT: a collective activity counts only in one of the five
+// categories (its two-character short form is accepted too).
+func rActCat(category string) bool {
+	for _, c := range gridbot.ActivityCategories {
+		if category == c || category == string([]rune(c)[:2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// eachParticipant calls fn once for each of the leader and the participants.
+func eachParticipant(leader string, participants []string, fn func(string)) {
+	if leader != "" && !slices.Contains(participants, leader) {
+		fn(leader)
+	}
+	for i, u := range participants {
+		if u != "" && !slices.Contains(participants[:i], u) {
+			fn(u)
+		}
+	}
+}
+
+// book adds an item to a member's breakdown.
+func (a *memberAcc) book(it Item) {
+	it.ord = itemOrder[it.Rule]
+	a.Items = append(a.Items, it)
+}
+
+// finish totals, ranks and sorts the month into res.
+func (m *monthRun) finish(res *MonthResult) {
+	list := make([]*memberAcc, 0, len(m.accs))
+	for _, a := range m.accs {
+		slices.SortStableFunc(a.Items, func(x, y Item) int {
+			return cmp.Or(cmp.Compare(x.ord, y.ord), strings.Compare(x.Date, y.Date), cmp.Compare(x.seq, y.seq))
+		})
+		sum := 0.0
+		for i := range a.Items {
+			a.Items[i].Points = round2(a.Items[i].Points)
+			sum += a.Items[i].Points
+		}
+		a.Total = round2(sum)
+		rRankElig(m.r, &a.MemberResult)
+		list = append(list, a)
+	}
+	rankMonth(m.r, list)
+	slices.SortFunc(list, func(x, y *memberAcc) int {
+		switch {
+		case x.Rank != nil && y.Rank != nil && *x.Rank != *y.Rank:
+			return *x.Rank - *y.Rank
+		case (x.Rank == nil) != (y.Rank == nil):
+			if x.Rank == nil {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(x.UserID, y.UserID)
+	})
+	res.Members = make([]MemberResult, 0, len(list))
+	for _, a := range list {
+		res.Members = append(res.Members, a.MemberResult)
+	}
+	res.Grids = make([]GridMonth, 0, len(m.grids))
+	for _, g := range m.grids {
+		if g.GridID == 0 {
+			continue
+		}
+		monthIndex(m, g)
+		res.Grids = append(res.Grids, g.GridMonth)
+	}
+	slices.SortFunc(res.Grids, func(x, y GridMonth) int {
+		if c := strings.Compare(x.Village, y.Village); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.Grid, y.Grid); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.GridID, y.GridID)
+	})
+}

@@ -1,0 +1,102 @@
+package scoring
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// rRankElig is R-RANK-ELIG: eligible with final points ≥ min_points and
+// check-in days ≥ min_checkin_days. It also says what is still missing.
+func rRankElig(r *Rules, mr *MemberResult) {
+	k := r.Ranking
+	mr.MissingDays = max(0, k.MinCheckinDays-mr.CheckinDays)
+	mr.MissingPoints = 0
+	if cents(mr.Total) < cents(k.MinPoints) {
+		mr.MissingPoints = round2(k.MinPoints - mr.Total)
+	}
+	mr.Eligible = mr.MissingDays == 0 && mr.MissingPoints == 0
+}
+
+// tieKeys are the counts R-RANK-TIE compares, by key name.
+type tieKeys struct {
+	checkinDays, issuesClosed, activities int
+}
+
+func (t tieKeys) get(key string) int {
+	switch key {
+	case TieCheckinDays:
+		return t.checkinDays
+	case TieIssuesClosed:
+		return t.issuesClosed
+	case TieActivities:
+		return t.activities
+	}
+	return 0
+}
+
+// rRankTie is R-RANK-TIE: it orders two members of equal points by the
+// tie-break keys in the rules' order, more first. 0 means still tied.
+func rRankTie(r *Rules, x, y tieKeys) int {
+	for _, key := range r.Ranking.TieBreak {
+		if c := cmp.Compare(y.get(key), x.get(key)); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// rRankTier is R-RANK-TIER: the tier and reward of an eligible member at
+// place. Places are shared by tied members and a shared place is the first of
+// the places they occupy, so a tie straddling a tier boundary gets the better tier.
+func rRankTier(r *Rules, place int) (tier string, yuan int) { return r.tierFor(place) }
+
+// rankMonth ranks the eligible members of a month by total, then R-RANK-TIE.
+func rankMonth(r *Rules, list []*memberAcc) {
+	var el []*memberAcc
+	for _, a := range list {
+		a.Rank, a.Tier, a.RewardYuan, a.Tie = nil, TierNone, 0, false
+		if a.Eligible {
+			el = append(el, a)
+		}
+	}
+	keys := func(a *memberAcc) tieKeys {
+		return tieKeys{a.CheckinDays, a.IssuesClosed, a.Activities}
+	}
+	places, ties := competition(len(el), func(i, j int) int {
+		if c := cmp.Compare(cents(el[j].Total), cents(el[i].Total)); c != 0 {
+			return c
+		}
+		return rRankTie(r, keys(el[i]), keys(el[j]))
+	}, func(i, j int) int { return strings.Compare(el[i].UserID, el[j].UserID) })
+	for i, a := range el {
+		p := places[i]
+		a.Rank, a.Tie = &p, ties[i]
+		a.Tier, a.RewardYuan = rRankTier(r, p)
+	}
+}
+
+// competition ranks n things ("1224" competition ranking): order compares two
+// by merit (negative: i before j; 0: tied), and by tells apart tied ones for a
+// stable listing. It returns each one's place and whether it shares it.
+func competition(n int, order, by func(i, j int) int) (places []int, ties []bool) {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int {
+		if c := order(i, j); c != 0 {
+			return c
+		}
+		return by(i, j)
+	})
+	places, ties = make([]int, n), make([]bool, n)
+	for k, i := range idx {
+		places[i] = k + 1
+		if k > 0 && order(idx[k-1], i) == 0 {
+			places[i] = places[idx[k-1]]
+			ties[i], ties[idx[k-1]] = true, true
+		}
+	}
+	return places, ties
+}

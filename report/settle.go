@@ -92,7 +92,11 @@ func Quarter(w io.Writer, res *scoring.QuarterResult) error {
 	fmt.Fprintf(w, "\n发放清单\n")
 	p := &Table{Header: []string{"类别", "收款方", "金额(元)", "依据"}, Right: map[int]bool{2: true}}
 	for _, po := range res.Payouts {
-		p.Add(PayoutKindName(po.Kind), po.Payee, strconv.Itoa(po.AmountYuan), po.Ref)
+		payee := po.Payee
+		if po.Name != "" {
+			payee = po.Name + "(" + po.Payee + ")"
+		}
+		p.Add(PayoutKindName(po.Kind), payee, strconv.Itoa(po.AmountYuan), po.Ref)
 	}
 	if err := p.Render(w); err != nil {
 		return err

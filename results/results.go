@@ -66,13 +66,28 @@ func PublishMonth(tx gridbot.Tx, townID int64, rules *scoring.Rules, month strin
 	return res, nil
 }
 
-// monthsUpTo returns the results of each month that has begun by at.
+// monthsUpTo returns the results of each month that has begun by at and in
+// which the scheme ran in the town. A month without a single check-in and
+// not published is one before the town started using gridbot (or after it
+// stopped): scoring it would book attendance and grid penalties against
+// everyone for work that was never recorded here, so it is left out.
 func monthsUpTo(tx gridbot.Tx, townID int64, rules *scoring.Rules, months []string, at time.Time) ([]*scoring.MonthResult, error) {
 	var out []*scoring.MonthResult
 	for _, m := range months {
-		from, _, _ := MonthRange(m)
+		from, to, _ := MonthRange(m)
 		if !from.Before(at) {
 			break
+		}
+		if _, err := tx.Published(townID, KindMonth, m); gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
+			n, err := tx.CountCheckins(townID, from, to)
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				continue
+			}
+		} else if err != nil {
+			return nil, err
 		}
 		res, _, err := Month(tx, townID, rules, m, at)
 		if err != nil {

@@ -53,6 +53,14 @@ func main() {
 // Main runs the binary with args and returns the exit code. Tests call it to
 // boot the whole program without a subprocess.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := newEnv(stdin, stdout, stderr, getenv)
+	defer e.Close()
+	return run(ctx, e, args)
+}
+
+// run runs one invocation in e; tests give e a fixed clock.
+func run(ctx context.Context, e *Env, args []string) int {
+	stdout, stderr := e.Stdout, e.Stderr
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printHelp(stdout)
 		return 0
@@ -66,8 +74,6 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stdout, c.Usage)
 		return 0
 	}
-	e := newEnv(stdin, stdout, stderr, getenv)
-	defer e.Close()
 	err := c.Run(ctx, e, args[1:])
 	switch {
 	case err == nil:

@@ -1,0 +1,41 @@
+// Package storage opens the facts store named by a database URL.
+package storage
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gridbot"
+	"gridbot/storage/postgres"
+	"gridbot/storage/sqlite"
+)
+
+// DefaultURL is the store used when GRIDBOT_DATABASE_URL is unset: an SQLite
+// file in the working directory.
+const DefaultURL = "sqlite:gridbot.db"
+
+// Open opens the store named by url: "sqlite:PATH" (PATH may be ":memory:")
+// for the embedded store, "postgres://..." or "postgresql://..." for
+// PostgreSQL. The schema is migrated on open.
+func Open(ctx context.Context, url string) (gridbot.Store, error) {
+	// Each case checks err itself: returning a nil *DB as a gridbot.Store
+	// would make a non-nil interface.
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		db, err := sqlite.Open(strings.TrimPrefix(url, "sqlite:"))
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
+	}
+	// The URL itself is not repeated: it may hold a password.
+	return nil, errors.New("storage: the database URL must be sqlite:PATH (e.g. " + DefaultURL +
+		") or postgres://USER@HOST:PORT/DB")
+}

@@ -1,0 +1,48 @@
+// Package postgres opens the facts store on PostgreSQL: a pgx pool wrapped as
+// a database/sql handle, so the SQL shared with SQLite in sqldb runs on it.
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"gridbot/storage/sqldb"
+)
+
+// DB is the facts store on PostgreSQL. It is a gridbot.Store (through the
+// embedded *sqldb.DB) and also exposes the pool for work database/sql cannot
+// do, such as COPY.
+type DB struct {
+	*sqldb.DB
+	Pool *pgxpool.Pool
+}
+
+// Open connects to the database at url (postgres://... or postgresql://...,
+// with any pgx connection parameters, search_path among them) and brings its
+// schema up to date. Close closes the pool too.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The error text may quote the URL and its password: say less.
+		return nil, fmt.Errorf("postgres: the database URL cannot be parsed")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	s, err := sqldb.Open(ctx, sqlDB, sqldb.Postgres, pool.Close)
+	if err != nil {
+		sqlDB.Close()
+		pool.Close()
+		return nil, err
+	}
+	return &DB{DB: s, Pool: pool}, nil
+}

@@ -1,0 +1,86 @@
+// Package sqldb is the one implementation of gridbot.Store over database/sql,
+// shared by storage/sqlite and storage/postgres. The SQL is plain text with
+// explicit column lists and $N parameters, which both drivers bind; what
+// really differs between the engines lives in Dialect.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"gridbot"
+)
+
+// DB is a gridbot.Store on a database/sql handle.
+type DB struct {
+	db      *sql.DB
+	dialect Dialect
+	// closers run after the handle is closed (the PostgreSQL pool).
+	closers []func()
+}
+
+var _ gridbot.Store = (*DB)(nil)
+
+// Open wraps db, which must be reachable, and brings its schema up to date.
+// It refuses a schema newer than this binary knows. closers run on Close,
+// after db is closed.
+func Open(ctx context.Context, db *sql.DB, d Dialect, closers ...func()) (*DB, error) {
+	s := &DB{db: db, dialect: d, closers: closers}
+	if err := s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SQL returns the underlying handle, for tests and tools.
+func (s *DB) SQL() *sql.DB { return s.db }
+
+// Dialect returns the engine's dialect.
+func (s *DB) Dialect() Dialect { return s.dialect }
+
+// Engine names the engine: "sqlite" or "postgres".
+func (s *DB) Engine() string { return s.dialect.Name }
+
+// Close closes the handle and whatever the engine opened under it.
+func (s *DB) Close() error {
+	err := s.db.Close()
+	for _, c := range s.closers {
+		c()
+	}
+	return err
+}
+
+// Update runs fn in a read-write transaction, committed when fn returns nil
+// and rolled back otherwise (also when fn panics).
+func (s *DB) Update(ctx context.Context, fn func(gridbot.Tx) error) error {
+	return s.run(ctx, false, fn)
+}
+
+// View runs fn in a read-only transaction. It is always rolled back.
+func (s *DB) View(ctx context.Context, fn func(gridbot.Tx) error) error {
+	return s.run(ctx, true, fn)
+}
+
+func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: readOnly}
+	if readOnly {
+		opts.Isolation = s.dialect.ViewIsolation
+	}
+	sqlTx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("sqldb: begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+
+	if err := fn(&tx{ctx: ctx, tx: sqlTx, d: s.dialect}); err != nil {
+		return err
+	}
+	if readOnly {
+		return nil
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqldb: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package sqldb
+
+import (
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect is the one place where the two engines really differ. Everything
+// else is shared SQL: both drivers bind $1..$N, both understand
+// INSERT ... ON CONFLICT ... DO NOTHING/UPDATE and RETURNING, and the schema
+// keeps instants as BIGINT unix milliseconds and days as 'YYYY-MM-DD' text, so
+// no query needs a date function.
+type Dialect struct {
+	// Name is what Store.Engine reports.
+	Name string
+	// IDType is the column type of a surrogate key, {{id}} in migrations.
+	IDType string
+	// BlobType is the column type of opaque bytes, {{blob}} in migrations.
+	BlobType string
+	// ForUpdate is appended to a SELECT that reads a row the transaction is
+	// about to change. PostgreSQL needs the row lock under READ COMMITTED;
+	// SQLite has no such clause and needs none, because a write transaction
+	// (BEGIN IMMEDIATE) already excludes every other writer.
+	ForUpdate string
+	// ViewIsolation is the isolation of View transactions. PostgreSQL's
+	// default, READ COMMITTED, gives each statement its own snapshot, so the
+	// queries of PeriodFacts could each see a different moment (a commit
+	// landing between the roster and the facts); REPEATABLE READ gives the
+	// whole transaction one. A SQLite read transaction is one snapshot already.
+	ViewIsolation sql.IsolationLevel
+	// PlainParams makes statements built with many parameters (multi-row
+	// inserts) use "?" instead of "$N". Hand-written SQL uses $N, which both
+	// engines bind, but SQLite keeps named and numbered parameters in a list
+	// that binding searches one by one: quadratic in the count of parameters,
+	// which made a 5,500-parameter insert a hundred times slower.
+	PlainParams bool
+	// MigrationLock, when set, is run first in each migration transaction so
+	// that two replicas starting at once do not migrate the same schema twice.
+	MigrationLock string
+}
+
+// SQLite is the dialect of modernc.org/sqlite.
+var SQLite = Dialect{
+	Name:        "sqlite",
+	IDType:      "INTEGER PRIMARY KEY AUTOINCREMENT",
+	BlobType:    "BLOB",
+	PlainParams: true,
+}
+
+// Postgres is the dialect of PostgreSQL through pgx.
+var Postgres = Dialect{
+	Name:          "postgres",
+	IDType:        "BIGSERIAL PRIMARY KEY",
+	BlobType:      "BYTEA",
+	ForUpdate:     " FOR UPDATE",
+	ViewIsolation: sql.LevelRepeatableRead,
+	// The key is "gridbot" read as a big-endian integer; the lock
+	// is released when the migration transaction ends.
+	MigrationLock: "SELECT pg_advisory_xact_lock(29117719582502772)",
+}
+
+// expand fills the dialect's placeholders into a migration.
+func (d Dialect) expand(sql string) string {
+	return strings.NewReplacer("{{id}}", d.IDType, "{{blob}}", d.BlobType).Replace(sql)
+}
+
+// values appends to b the tuples of rows rows of cols parameters each,
+// numbered from 1: "($1, $2), ($3, $4)", or "(?, ?), (?, ?)" with PlainParams.
+func (d Dialect) values(b *strings.Builder, rows, cols int) {
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			if d.PlainParams {
+				b.WriteByte('?')
+			} else {
+				b.WriteByte('$')
+				b.WriteString(strconv.Itoa(i*cols + j + 1))
+			}
+		}
+		b.WriteByte(')')
+	}
+}
+
+// IsUniqueViolation reports whether err is a unique or primary key violation,
+// judged by the engine's error code, never by its text: SQLSTATE 23505 in
+// PostgreSQL, the extended result codes SQLITE_CONSTRAINT_UNIQUE and
+// SQLITE_CONSTRAINT_PRIMARYKEY in SQLite.
+//
+// Most duplicates never get this far: inserts that may collide use
+// ON CONFLICT DO NOTHING, because in PostgreSQL a violation aborts the whole
+// transaction. This is the safety net that turns the rest into ECONFLICT.
+func (d Dialect) IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		code := liteErr.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}

@@ -1,0 +1,100 @@
+package sqldb
+
+import (
+	"database/sql"
+	"errors"
+
+	"gridbot"
+)
+
+// issueSelect selects issues aliased f, in the order scanIssue reads them.
+const issueSelect = `SELECT f.id, f.town_id, f.no, f.grid_id, f.description, f.reported_by, f.reported_at_ms,
+	f.assignee, f.dispatched_by, f.dispatched_at_ms, f.closed_by, f.closed_at_ms,
+	f.result, f.rating, f.rated_by, f.rated_at_ms, ` + recordColumns + ` FROM issues f`
+
+func scanIssue(r scanner) (gridbot.Issue, error) {
+	var i gridbot.Issue
+	var gridID, reported, dispatched, closed, rated sql.NullInt64
+	var rec record
+	err := r.Scan(append([]any{&i.ID, &i.TownID, &i.No, &gridID, &i.Description, &i.ReportedBy, &reported,
+		&i.Assignee, &i.DispatchedBy, &dispatched, &i.ClosedBy, &closed,
+		&i.Result, &i.Rating, &i.RatedBy, &rated}, rec.dest()...)...)
+	i.GridID, i.ReportedAt, i.DispatchedAt, i.ClosedAt, i.RatedAt = gridID.Int64,
+		instant(reported), instant(dispatched), instant(closed), instant(rated)
+	i.Record = rec.value()
+	return i, err
+}
+
+// AddIssue stores a new issue and fills in its ID and its number, the next of
+// the town. ECONFLICT when the message was recorded before.
+func (t *tx) AddIssue(i *gridbot.Issue) error {
+	if i.ReportedAt.IsZero() {
+		return errors.New("sqldb: issue without ReportedAt")
+	}
+	args := append([]any{i.TownID, nullID(i.GridID), i.Description, i.ReportedBy, ms(i.ReportedAt),
+		i.Assignee, i.DispatchedBy, ms(i.DispatchedAt), i.ClosedBy, ms(i.ClosedAt),
+		i.Result, i.Rating, i.RatedBy, ms(i.RatedAt)}, recordArgs(i.Record)...)
+	id, no, err := t.insertFact(i.TownID, kindIssue, `INSERT INTO issues (town_id, grid_id, description, reported_by, reported_at_ms,
+			assignee, dispatched_by, dispatched_at_ms, closed_by, closed_at_ms,
+			result, rating, rated_by, rated_at_ms, recorded_by, recorded_at_ms, platform, msg_id, no)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING id`, args...)
+	if err != nil {
+		return err
+	}
+	i.ID, i.No = id, no
+	return nil
+}
+
+// IssueByNo returns the town's issue number no, or ENOTFOUND.
+func (t *tx) IssueByNo(townID, no int64) (gridbot.Issue, error) {
+	i, err := scanIssue(t.queryRow(issueSelect+` WHERE f.town_id = $1 AND f.no = $2`, townID, no))
+	if errors.Is(err, sql.ErrNoRows) {
+		return gridbot.Issue{}, notFound("没有问题#%d，请发「问题」查看本网格的问题编号。", no)
+	} else if err != nil {
+		return gridbot.Issue{}, t.fail("issue by no", err)
+	}
+	return i, nil
+}
+
+// UpdateIssue saves the lifecycle fields of the issue (TownID, No); ENOTFOUND
+// when there is no such issue.
+func (t *tx) UpdateIssue(i gridbot.Issue) error {
+	res, err := t.exec(`UPDATE issues SET assignee = $3, dispatched_by = $4, dispatched_at_ms = $5,
+			closed_by = $6, closed_at_ms = $7, result = $8, rating = $9, rated_by = $10, rated_at_ms = $11
+		WHERE town_id = $1 AND no = $2`, i.TownID, i.No,
+		i.Assignee, i.DispatchedBy, ms(i.DispatchedAt), i.ClosedBy, ms(i.ClosedAt),
+		i.Result, i.Rating, i.RatedBy, ms(i.RatedAt))
+	if err != nil {
+		return t.fail("update issue", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return t.fail("update issue", err)
+	} else if n == 0 {
+		return notFound("没有问题#%d，请发「问题」查看本网格的问题编号。", i.No)
+	}
+	return nil
+}
+
+// OpenIssues returns the issues of a grid (every grid of the town for gridID
+// 0) not yet closed, oldest first.
+func (t *tx) OpenIssues(townID, gridID int64) ([]gridbot.Issue, error) {
+	query, args := issueSelect+` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL`, []any{townID}
+	if gridID != 0 {
+		query, args = query+` AND f.grid_id = $2`, append(args, gridID)
+	}
+	return t.issues(query+` ORDER BY f.reported_at_ms, f.no`, args...)
+}
+
+func (t *tx) issues(query string, args ...any) ([]gridbot.Issue, error) {
+	var is []gridbot.Issue
+	err := t.queryAll(func(r scanner) error {
+		i, err := scanIssue(r)
+		is = append(is, i)
+		return err
+	}, query, args...)
+	if err != nil {
+		return nil, t.fail("issues", err)
+	}
+	return is, nil
+}

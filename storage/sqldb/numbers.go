@@ -1,0 +1,103 @@
+package sqldb
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Kinds of per-town numbers (counters.kind).
+const (
+	kindIssue        = "issue"
+	kindDeliberation = "deliberation"
+	kindPublicity    = "publicity"
+	kindPhoto        = "photo"
+	kindStory        = "story"
+)
+
+// nextNo hands out the town's next number of kind, 1 for the first. The
+// upsert takes the counter's row lock, so concurrent transactions number in
+// the order they commit and never share a number.
+func (t *tx) nextNo(townID int64, kind string) (int64, error) {
+	var no int64
+	err := t.queryRow(`INSERT INTO counters (town_id, kind, last_no) VALUES ($1, $2, 1)
+		ON CONFLICT (town_id, kind) DO UPDATE SET last_no = counters.last_no + 1
+		RETURNING last_no`, townID, kind).Scan(&no)
+	if err != nil {
+		return 0, t.fail("next number", err)
+	}
+	return no, nil
+}
+
+// releaseNo gives back number no of kind when the fact it was taken for was
+// not stored (a duplicate message), so numbers stay without gaps even when
+// the caller goes on with the transaction. This transaction still holds the
+// counter's lock, so no is the last number handed out.
+func (t *tx) releaseNo(townID int64, kind string, no int64) error {
+	_, err := t.exec(`UPDATE counters SET last_no = last_no - 1 WHERE town_id = $1 AND kind = $2 AND last_no = $3`,
+		townID, kind, no)
+	return t.fail("release number", err)
+}
+
+// insertFact runs an INSERT ... ON CONFLICT (town_id, msg_id) DO NOTHING
+// RETURNING id. For a numbered fact (kind != "") it first takes the next
+// number, passed as the last argument, and gives it back on a duplicate.
+// It returns ECONFLICT when the message was recorded before.
+func (t *tx) insertFact(townID int64, kind string, query string, args ...any) (id, no int64, err error) {
+	if kind != "" {
+		if no, err = t.nextNo(townID, kind); err != nil {
+			return 0, 0, err
+		}
+		args = append(args, no)
+	}
+	err = t.queryRow(query, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		if kind != "" {
+			if err := t.releaseNo(townID, kind, no); err != nil {
+				return 0, 0, err
+			}
+		}
+		return 0, 0, conflict("这条消息已经记录过了。")
+	} else if err != nil {
+		return 0, 0, t.fail("insert "+kind, err)
+	}
+	return id, no, nil
+}
+
+// saveUserList stores the user ids of a fact's list table (participants,
+// involved people) in their given order.
+func (t *tx) saveUserList(table, idColumn string, id int64, userIDs []string) error {
+	if len(userIDs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `INSERT INTO %s (%s, pos, userid) VALUES `, table, idColumn)
+	t.d.values(&b, len(userIDs), 3)
+	args := make([]any, 0, 3*len(userIDs))
+	for i, u := range userIDs {
+		args = append(args, id, i, u)
+	}
+	_, err := t.exec(b.String(), args...)
+	return t.fail("save "+table, err)
+}
+
+// userLists runs query, which selects (fact id, user id) ordered by fact id
+// and position, and groups the user ids by fact: one query for all the facts
+// of a period instead of one per fact.
+func (t *tx) userLists(query string, args ...any) (map[int64][]string, error) {
+	lists := make(map[int64][]string)
+	err := t.queryAll(func(r scanner) error {
+		var id int64
+		var u string
+		if err := r.Scan(&id, &u); err != nil {
+			return err
+		}
+		lists[id] = append(lists[id], u)
+		return nil
+	}, query, args...)
+	if err != nil {
+		return nil, t.fail("user lists", err)
+	}
+	return lists, nil
+}

@@ -1,0 +1,146 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"gridbot"
+)
+
+// tx is a gridbot.Tx: one database transaction and the context it runs under.
+type tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	d   Dialect
+}
+
+var _ gridbot.Tx = (*tx)(nil)
+
+func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// queryAll runs query and calls scan for every row.
+func (t *tx) queryAll(scan func(scanner) error, query string, args ...any) error {
+	rows, err := t.query(query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// notFound returns an ENOTFOUND error with a user-facing message.
+func notFound(format string, args ...any) error {
+	return gridbot.Errorf(gridbot.ENOTFOUND, format, args...)
+}
+
+// conflict returns an ECONFLICT error with a user-facing message.
+func conflict(format string, args ...any) error {
+	return gridbot.Errorf(gridbot.ECONFLICT, format, args...)
+}
+
+// fail wraps an internal error with what was being done. A unique violation
+// that got past the ON CONFLICT clauses still becomes ECONFLICT.
+func (t *tx) fail(what string, err error) error {
+	var e *gridbot.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	if t.d.IsUniqueViolation(err) {
+		return conflict("记录已存在，请勿重复提交。")
+	}
+	return fmt.Errorf("sqldb: %s: %w", what, err)
+}
+
+// ms converts an instant to the stored form: unix milliseconds, or NULL for
+// the zero time.
+func ms(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// instant converts a stored instant back; NULL is the zero time. Times come
+// back in the scheme's zone so that they print as members expect.
+func instant(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).In(gridbot.Zone)
+}
+
+// nullText stores "" as NULL (msg_id: imports have none, and NULLs never collide).
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nullID stores 0 as NULL (an optional reference).
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// record holds the scan destinations of a fact's Record columns, which every
+// fact query selects last, in this order.
+type record struct {
+	by       string
+	at       sql.NullInt64
+	platform string
+	msgID    sql.NullString
+}
+
+// recordColumns are the Record columns as selected from a table aliased f.
+const recordColumns = `f.recorded_by, f.recorded_at_ms, f.platform, f.msg_id`
+
+func (r *record) dest() []any { return []any{&r.by, &r.at, &r.platform, &r.msgID} }
+
+func (r *record) value() gridbot.Record {
+	return gridbot.Record{RecordedBy: r.by, RecordedAt: instant(r.at), Platform: r.platform, MsgID: r.msgID.String}
+}
+
+// recordArgs are the values of a Record in the order of recordColumns.
+func recordArgs(r gridbot.Record) []any {
+	return []any{r.RecordedBy, ms(r.RecordedAt), r.Platform, nullText(r.MsgID)}
+}
+
+// dedupe drops repeated and empty user ids, keeping the first occurrence, so
+// that naming someone twice in a message does not count them twice.
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"gridbot"
+	"gridbot/results"
+)
+
+// runDeliberation is 议事: a deliberation meeting of the leader's grid.
+func runDeliberation(c *Ctx) (*Reply, error) {
+	minutes := c.Call.Text(0)
+	if minutes == "" {
+		return nil, c.usage("请写明议事纪要（议了什么、形成什么意见）。")
+	}
+	g, err := c.senderGrid()
+	if err != nil {
+		return nil, err
+	}
+	parts, err := c.gridMembers(g)
+	if err != nil {
+		return nil, err
+	}
+	d := &gridbot.Deliberation{TownID: c.TownID, GridID: g.ID, Minutes: minutes, Leader: c.Sender.UserID,
+		Participants: userIDs(parts), At: c.Now, Record: c.record()}
+	if err := c.Tx.AddDeliberation(d); err != nil {
+		return nil, err
+	}
+	return text("已记录 议事#%d（%s，参加 %d 人：%s）。台账完善后请党建办发送：议事确认 #%d",
+		d.No, g.Name, len(parts), names(parts), d.No), nil
+}
+
+// runConfirm is 议事确认: the office confirms a deliberation's ledger, which
+// gives its participants R-DELIB in the month it was held, unless that month
+// is already published (frozen).
+func runConfirm(c *Ctx) (*Reply, error) {
+	no, _, ok := findRef(c.Call.Words)
+	if !ok {
+		return nil, c.usage("请写明议事编号。")
+	}
+	d, err := c.Tx.DeliberationByNo(c.TownID, no)
+	if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
+		return nil, gridbot.Errorf(gridbot.ENOTFOUND, "没有 议事#%d。请核对编号（网格长记录议事时回复的「议事#N」）。", no)
+	} else if err != nil {
+		return nil, err
+	}
+	if !d.ConfirmedAt.IsZero() {
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 确认过，无需再确认。", no, fmtTime(d.ConfirmedAt))
+	}
+	month := gridbot.Month(d.At)
+	_, err = c.Tx.Published(c.TownID, results.KindMonth, month)
+	switch gridbot.ErrorCode(err) {
+	case "":
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 是 %s 的议事，该月结果已公布冻结，不能再确认。如需补加分，请用：调整 @成员 +%s 议事#%d 台账补确认",
+			no, month, fmtNum(c.Rules.Monthly.Deliberation.Points), no)
+	case gridbot.ENOTFOUND:
+	default:
+		return nil, err
+	}
+	if err := c.Tx.ConfirmDeliberation(c.TownID, no, c.Sender.UserID, c.Now); err != nil {
+		return nil, err
+	}
+	g, err := c.Grid(d.GridID)
+	if err != nil {
+		return nil, err
+	}
+	return text("议事#%d（%s，%s）台账已确认。参加的 %d 人按规则各加 %s 分（每人每月至多 %d 次）。",
+		no, g.Name, fmtTime(d.At), len(d.Participants), fmtNum(c.Rules.Monthly.Deliberation.Points),
+		c.Rules.Monthly.Deliberation.MaxPerMonth), nil
+}

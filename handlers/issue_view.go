@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"fmt"
+	"strings"
+
+	"gridbot"
+)
+
+// maxListed bounds the open issues listed in one reply.
+const maxListed = 20
+
+// runIssues is 问题: the open issues of the sender's grid (the whole town for
+// the office) with their deadlines, or one issue's history.
+func runIssues(c *Ctx) (*Reply, error) {
+	if len(c.Call.Words) > 0 {
+		return issueHistory(c)
+	}
+	gridID, title := c.Sender.GridID, c.Sender.Grid
+	if c.Sender.Role == gridbot.RoleOffice {
+		gridID, title = 0, "全镇"
+	} else if gridID == 0 {
+		return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "你目前不属于任何网格，没有可查看的问题。请联系党建办核对花名册。")
+	}
+	open, err := c.Tx.OpenIssues(c.TownID, gridID)
+	if err != nil {
+		return nil, err
+	}
+	if len(open) == 0 {
+		return text("%s目前没有未办结的问题。", title), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s未办结的问题 %d 个：", title, len(open))
+	for n, i := range open {
+		if n == maxListed {
+			fmt.Fprintf(&b, "\n……另有 %d 个，发送「问题 #号」查看某一个。", len(open)-maxListed)
+			break
+		}
+		fmt.Fprintf(&b, "\n· 问题#%d %s —— %s", i.No, short(i.Description, 20), c.issueState(i))
+		if gridID == 0 {
+			if g, err := c.Grid(i.GridID); err == nil {
+				fmt.Fprintf(&b, "（%s）", g.Name)
+			}
+		}
+	}
+	return text("%s", b.String()), nil
+}
+
+// issueState says where an open issue stands and what is due next.
+func (c *Ctx) issueState(i gridbot.Issue) string {
+	if !i.Dispatched() {
+		due := c.Rules.DispatchDeadline(i.ReportedAt)
+		if c.Now.After(due) {
+			return fmt.Sprintf("待派发，已超过派发时限 %s（应于 %s 前）", fmtDur(c.Now.Sub(due)), fmtTime(due))
+		}
+		return fmt.Sprintf("待派发，请于 %s 前派发", fmtTime(due))
+	}
+	due := c.Rules.CloseDeadline(i.ReportedAt)
+	state := fmt.Sprintf("已派发给 %s，请于 %s 前办结", c.nameOf(i.Assignee), fmtTime(due))
+	if c.Now.After(due) {
+		state = fmt.Sprintf("已派发给 %s，已超过办结时限 %s", c.nameOf(i.Assignee), fmtDur(c.Now.Sub(due)))
+	}
+	return state
+}
+
+// issueHistory is 问题 #N: one issue from report to rating.
+func issueHistory(c *Ctx) (*Reply, error) {
+	i, _, err := c.issue()
+	if err != nil {
+		return nil, err
+	}
+	g, err := c.Grid(i.GridID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Sender.Role != gridbot.RoleOffice && c.Sender.GridID != i.GridID {
+		return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "问题#%d 属于%s，只有该网格的成员或党建办可以查看。", i.No, g.Name)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "问题#%d（%s）：%s", i.No, g.Name, i.Description)
+	fmt.Fprintf(&b, "\n· %s %s 上报", fmtTime(i.ReportedAt), c.nameOf(i.ReportedBy))
+	if i.Dispatched() {
+		fmt.Fprintf(&b, "\n· %s %s 派发给 %s", fmtTime(i.DispatchedAt), c.nameOf(i.DispatchedBy), c.nameOf(i.Assignee))
+	}
+	if i.Closed() {
+		fmt.Fprintf(&b, "\n· %s %s 办结：%s", fmtTime(i.ClosedAt), c.nameOf(i.ClosedBy), i.Result)
+	}
+	if i.Rating != "" {
+		fmt.Fprintf(&b, "\n· %s 村民评价：%s", fmtTime(i.RatedAt), i.Rating)
+	}
+	switch {
+	case !i.Closed():
+		fmt.Fprintf(&b, "\n现在：%s", c.issueState(i))
+	case i.Rating == "":
+		fmt.Fprintf(&b, "\n现在：待评价，请发送：评价 #%d 满意 / 基本满意 / 不满意", i.No)
+	}
+	return text("%s", b.String()), nil
+}
+
+// short cuts s to n characters.
+func short(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,5 @@
+package handlers_test
+
+import "context"
+
+var ctx = context.Background()

@@ -1,0 +1,184 @@
+// Package handlers holds the chat commands of gridbot: each declared once in
+// the registry (form, aliases, roles, help, example), parsed from a message,
+// authorized by role and run inside the one store transaction the pipeline
+// (bot.Pipeline) opens for it. One file per command family.
+package handlers
+
+import (
+	"slices"
+	"strings"
+
+	"gridbot"
+)
+
+// Command is one chat command as declared in the registry. 帮助, the README's
+// command table and the permission-matrix test all read this declaration.
+type Command struct {
+	Name    string         // the command word of the canonical form: "派发"
+	Form    string         // the canonical form (commands.md): "派发 #<号> @成员"
+	Aliases []string       // other words accepted for Name
+	Roles   []gridbot.Role // roster roles that may use it
+	Public  bool           // people not on the roster may use it too
+	Who     string         // who may, in words, when finer than Roles ("该网格的网格长、党建办")
+	Summary string         // what it does, one line
+	Help    string         // rules and limits, shown by 帮助 <命令>
+	Example string         // a full example message
+	Instead string         // for someone whose role may not: what to do instead
+
+	run func(*Ctx) (*Reply, error)
+}
+
+// Allows reports whether someone of role may use the command; a stranger
+// (not on the roster) has role "".
+func (c *Command) Allows(role gridbot.Role) bool {
+	if role == "" {
+		return c.Public
+	}
+	return c.Public || slices.Contains(c.Roles, role)
+}
+
+// WhoText says who may use the command, in Chinese.
+func (c *Command) WhoText() string {
+	if c.Who != "" {
+		return c.Who
+	}
+	if c.Public {
+		return "所有人"
+	}
+	names := make([]string, len(c.Roles))
+	for i, r := range c.Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, "、")
+}
+
+// Registry is the set of commands the bot understands.
+type Registry struct {
+	cmds   []*Command
+	byWord map[string]*Command // command words and aliases, folded
+}
+
+// NewRegistry returns the registry of every command in commands.md.
+func NewRegistry() *Registry {
+	r := &Registry{byWord: map[string]*Command{}}
+	for _, c := range commands() {
+		r.add(c)
+	}
+	return r
+}
+
+func (r *Registry) add(c *Command) {
+	for _, w := range append([]string{c.Name}, c.Aliases...) {
+		k := key(w)
+		if prev, dup := r.byWord[k]; dup {
+			panic("handlers: command word " + w + " declared by " + prev.Name + " and " + c.Name)
+		}
+		r.byWord[k] = c
+	}
+	r.cmds = append(r.cmds, c)
+}
+
+// key is how a command word is looked up: folded and lower-cased.
+func key(w string) string { return strings.ToLower(fold(w)) }
+
+// Commands returns the commands in the order they are listed to members.
+func (r *Registry) Commands() []*Command { return r.cmds }
+
+// Lookup returns the command with word as its name or an alias, or nil.
+func (r *Registry) Lookup(word string) *Command { return r.byWord[key(word)] }
+
+// MustGet returns the command named name; it panics on a name not declared.
+func (r *Registry) MustGet(name string) *Command {
+	for _, c := range r.cmds {
+		if c.Name == name {
+			return c
+		}
+	}
+	panic("handlers: no command " + name)
+}
+
+var (
+	memberLeader = []gridbot.Role{gridbot.RoleMember, gridbot.RoleLeader}
+	leaderOnly   = []gridbot.Role{gridbot.RoleLeader}
+	officeOnly   = []gridbot.Role{gridbot.RoleOffice}
+	leaderOffice = []gridbot.Role{gridbot.RoleLeader, gridbot.RoleOffice}
+	everyone     = []gridbot.Role{gridbot.RoleMember, gridbot.RoleLeader, gridbot.RoleOffice}
+)
+
+// commands declares every command, in the order 帮助 lists them.
+func commands() []*Command {
+	return []*Command{
+		{Name: "打卡", Form: "打卡", Aliases: []string{"签到", "考勤", "checkin"}, Roles: memberLeader,
+			Summary: "今日打卡（每天上午一次，需在打卡点范围内发送位置）",
+			Help:    "每天 05:00–12:00 可打卡，一天一次。村里设了打卡点的，请发送位置（企业微信：＋ → 位置），需在打卡点范围内。",
+			Instead: "党建办人员不需要打卡。",
+			Example: "打卡", run: runCheckin},
+		{Name: "活动", Form: "活动 <类别> <内容> @成员...", Aliases: []string{"集体活动", "工作记录", "activity"}, Roles: leaderOnly,
+			Summary: "记录本网格的集体活动（网格长自动计入参加）",
+			Help:    "类别是 宣传政策法规、服务中心工作、收集社情民意、开展红色代跑、调处纠纷矛盾 之一，也可只写前两个字（宣传、服务、收集、开展、调处）。参加的成员须是本网格的。",
+			Example: "活动 宣传 入户宣传垃圾分类 @王海 @林小燕", run: runActivity},
+		{Name: "上报", Form: "上报 <描述>", Aliases: []string{"报事", "反映", "report"}, Roles: memberLeader,
+			Summary: "上报村民反映的问题，回复问题编号和派发时限",
+			Help:    "问题记在你所在的网格。网格长须在 24 小时内派发，超过 24 小时、7 天未派发分别扣全网格每人 2 分、10 分。",
+			Instead: "请让问题所在网格的网格员上报，或直接「派发」已上报的问题。",
+			Example: "上报 海滨路3号路灯不亮", run: runReport},
+		{Name: "派发", Form: "派发 #<号> @成员", Aliases: []string{"流转", "分派", "指派", "dispatch"}, Roles: leaderOffice,
+			Who:     "该网格的网格长、党建办",
+			Summary: "把问题派发给本网格的一名成员办理",
+			Help:    "只能派发给问题所在网格的成员，一个问题只派发一次。派发后一般 7 日内办结。",
+			Instead: "请提醒本网格的网格长派发。",
+			Example: "派发 #12 @王海", run: runDispatch},
+		{Name: "办结", Form: "办结 #<号> <结果>", Aliases: []string{"结案", "完成", "close"}, Roles: memberLeader,
+			Who:     "承办人、该网格的网格长",
+			Summary: "问题办理完毕，写明结果",
+			Help:    "问题须已派发。办结后请回访村民，用「评价」记录满意度。",
+			Instead: "请提醒承办人或网格长办结。",
+			Example: "办结 #12 已联系电力所更换灯泡", run: runClose},
+		{Name: "评价", Form: "评价 #<号> <满意|基本满意|不满意>", Aliases: []string{"点评", "满意度", "rate"}, Roles: everyone,
+			Who:     "该网格的成员（代村民）、党建办",
+			Summary: "记录村民对已办结问题的满意度",
+			Help:    "只有办结后才能评价，每个问题只评价一次。",
+			Example: "评价 #12 满意", run: runRate},
+		{Name: "议事", Form: "议事 <纪要> @成员...", Aliases: []string{"网格议事", "一事一议", "meeting"}, Roles: leaderOnly,
+			Summary: "记录网格议事（网格长自动计入参加），回复议事编号",
+			Help:    "参加的成员须是本网格的。党建办确认台账完善后（议事确认），参加的每人加 10 分，每月至多一次。",
+			Example: "议事 商议海滨路停车难问题，形成三条意见 @王海 @林小燕 @陈大勇", run: runDeliberation},
+		{Name: "议事确认", Form: "议事确认 #<号>", Aliases: []string{"确认议事", "台账确认", "confirm"}, Roles: officeOnly,
+			Summary: "确认网格议事台账完善，参加的成员按规则加分",
+			Help:    "每次议事只确认一次；议事所在月份已公布的，不能再确认，请改用「调整」。",
+			Example: "议事确认 #3", run: runConfirm},
+		{Name: "报道", Form: "报道 <级别> [综合] <标题> @成员...", Aliases: []string{"宣传报道", "报导", "publicity"}, Roles: officeOnly,
+			Summary: "记录宣传报道，涉及的成员按级别加分",
+			Help:    "级别：镇级、县级（温岭）、市级（台州）、省级（省级及以上）。综合性报道加「综合」：镇级不加分，县级及以上减半。",
+			Example: "报道 市级 海风镇网格员雨夜转移群众 @王海 @林小燕", run: runPublicity},
+		{Name: "照片", Form: "照片 <张数> @成员...", Aliases: []string{"用图", "图片", "photo"}, Roles: officeOnly,
+			Summary: "记录被宣传平台采用的照片（按张奖励所在网格）",
+			Help:    "张数是 1 到 999 的整数；@照片涉及的成员，奖励按网格平分。",
+			Example: "照片 3 @王海", run: runPhoto},
+		{Name: "故事", Form: "故事 <村名> <标题>", Aliases: []string{"小故事", "红网格故事", "红网格小故事", "story"}, Roles: officeOnly,
+			Summary: "记录镇级及以上刊发的红网格小故事（积分计入村）",
+			Help:    "村名须是本镇花名册里的村。",
+			Example: "故事 海风村 渔港边的“老娘舅”", run: runStory},
+		{Name: "调整", Form: "调整 @成员 <+N|-N> <理由>", Aliases: []string{"酌情加扣分", "adjust"}, Roles: officeOnly,
+			Summary: "酌情加扣分，计入本月",
+			Help:    "分数须带正负号，例如 +5、-2、+0.5；理由必填。已公布月份的更正也用它，计入本月。理由可以「基础工作」「应知应到」「组织纪律」「更正」开头，作为类别。",
+			Example: "调整 @王海 -2 组织纪律 例会无故缺席", run: runAdjust},
+		{Name: "积分", Form: "积分 [@成员] [YYYY-MM]", Aliases: []string{"查积分", "我的积分", "分数", "points"}, Roles: everyone,
+			Who:     "所有人查自己；网格长查本网格成员；党建办查所有人",
+			Summary: "本月（或指定月份）积分明细、打卡天数、是否达到排名条件及名次",
+			Help:    "月份写 2026-10、2026年10月、10月、本月 或 上月。",
+			Example: "积分 @王海 2026-10", run: runPoints},
+		{Name: "排行", Form: "排行 [YYYY-MM]", Aliases: []string{"排名", "排行榜", "rank"}, Roles: everyone,
+			Summary: "本月（或指定月份）排名：公布前为实时排名",
+			Help:    "列出前 50 名及奖励档次，并列的名次标「并列」。",
+			Example: "排行 2026-10", run: runRanking},
+		{Name: "问题", Form: "问题 [#<号>]", Aliases: []string{"查问题", "问题列表", "issues"}, Roles: everyone,
+			Who:     "本网格的成员、党建办",
+			Summary: "本网格未办结的问题及时限，或一个问题的经过",
+			Help:    "党建办看全镇未办结的问题。",
+			Example: "问题 #12", run: runIssues},
+		{Name: "帮助", Form: "帮助 [命令]", Aliases: []string{"help", "菜单", "命令"}, Public: true,
+			Summary: "命令列表，或一个命令的写法和例子",
+			Example: "帮助 派发", run: runHelp},
+	}
+}

@@ -169,6 +169,14 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// at reads an --at flag: the clock's now when empty.
+func (e *Env) at(flag string) (time.Time, error) {
+	if flag == "" {
+		return e.Clock.Now(), nil
+	}
+	return parseTime(flag)
+}
+
 // parseTime reads --at: RFC 3339, or a day or a minute in Zone.
 func parseTime(s string) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {

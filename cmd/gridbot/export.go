@@ -30,11 +30,9 @@ func runExport(ctx context.Context, e *Env, args []string) error {
 	if len(pos) != 3 {
 		return usageError("需要三个参数: month 2026-10 文件.xlsx")
 	}
-	at := e.Clock.Now()
-	if *atFlag != "" {
-		if at, err = parseTime(*atFlag); err != nil {
-			return err
-		}
+	at, err := e.at(*atFlag)
+	if err != nil {
+		return err
 	}
 	s, err := settlePeriod(ctx, e, pos[0], pos[1], *town, at)
 	if err != nil {

@@ -80,11 +80,9 @@ func runSettle(ctx context.Context, e *Env, args []string) error {
 	if len(pos) != 2 {
 		return usageError("需要两个参数: month 2026-10、quarter 2026Q4 或 year 2026")
 	}
-	at := e.Clock.Now()
-	if *atFlag != "" {
-		if at, err = parseTime(*atFlag); err != nil {
-			return err
-		}
+	at, err := e.at(*atFlag)
+	if err != nil {
+		return err
 	}
 	s, err := settlePeriod(ctx, e, pos[0], pos[1], *town, at)
 	if err != nil {

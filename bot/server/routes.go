@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"gridbot"
+	"gridbot/bot/metrics"
+)
+
+// routes lists every route in one place.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	for _, t := range s.towns {
+		if t.bot != nil {
+			mux.HandleFunc("GET "+t.prefix+"/wecom/bot", s.wecomBotURL(t))
+			mux.HandleFunc("POST "+t.prefix+"/wecom/bot", s.wecomBot(t))
+		}
+		if t.appCB != nil {
+			mux.HandleFunc("GET "+t.prefix+"/wecom/app", s.wecomAppURL(t))
+			mux.HandleFunc("POST "+t.prefix+"/wecom/app", s.wecomApp(t))
+		}
+		if t.ding != "" {
+			mux.HandleFunc("POST "+t.prefix+"/dingtalk/robot", s.dingtalkRobot(t))
+		}
+	}
+	return mux
+}
+
+// healthz says the process is up; it touches nothing.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}
+
+// readyz says whether callbacks can be handled: the store answers a
+// trivial read and the key-value store (Redis) a ping. A load balancer
+// takes a replica that fails it out of rotation.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	err := s.store.View(ctx, func(tx gridbot.Tx) error {
+		_, err := tx.Towns()
+		return err
+	})
+	if err != nil {
+		s.log.Warn("not ready: store", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "store unavailable\n")
+		return
+	}
+	if err := s.kv.Ping(ctx); err != nil {
+		s.log.Warn("not ready: redis", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "redis unavailable\n")
+		return
+	}
+	io.WriteString(w, "ok\n")
+}
+
+// readBody reads a callback body of at most MaxBody bytes. It answers 413
+// itself for a larger one, without reading it all.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, endpoint string) ([]byte, bool) {
+	if r.ContentLength > s.MaxBody {
+		s.reject(w, r, endpoint, http.StatusRequestEntityTooLarge, errTooLarge)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.MaxBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		s.reject(w, r, endpoint, http.StatusRequestEntityTooLarge, errTooLarge)
+		return nil, false
+	case err != nil:
+		s.reject(w, r, endpoint, http.StatusBadRequest, errors.New("reading the body: "+err.Error()))
+		return nil, false
+	}
+	return body, true
+}
+
+var errTooLarge = errors.New("body larger than the limit")
+
+// reject answers a callback that failed its checks with status and logs
+// why — never its body, which may be an attacker's or carry a member's
+// message.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, endpoint string, status int, err error) {
+	outcome := metrics.Error
+	switch status {
+	case http.StatusBadRequest:
+		outcome = metrics.Malformed
+	case http.StatusUnauthorized:
+		outcome = metrics.BadSign
+	case http.StatusForbidden:
+		outcome = metrics.Undecrypted
+	case http.StatusRequestEntityTooLarge:
+		outcome = metrics.TooLarge
+	case http.StatusServiceUnavailable:
+		outcome = metrics.Unavailable
+	}
+	s.metrics.Callbacks.WithLabelValues(endpoint, outcome).Inc()
+	level := s.log.Warn
+	if status >= 500 {
+		level = s.log.Error
+	}
+	level("callback rejected", "endpoint", endpoint, "status", status, "err", err.Error(),
+		"remote", r.RemoteAddr, "content_length", r.ContentLength)
+	http.Error(w, http.StatusText(status), status)
+}

@@ -1,0 +1,122 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"gridbot"
+	"gridbot/bot/wecom"
+	"gridbot/config"
+)
+
+// town is one town's callback endpoints.
+type town struct {
+	cfg    config.Town
+	prefix string // "" or "/haifeng"
+	id     atomic.Int64
+
+	bot   *wecom.Callback // the smart robot; nil when not configured
+	appCB *wecom.Callback // the self-built app's callbacks; nil when not configured
+	app   *wecom.App      // the self-built app's API
+	ding  string          // the DingTalk robot's AppSecret; "" when not configured
+}
+
+func (s *Server) newTown(tc config.Town) (*town, error) {
+	t := &town{cfg: tc}
+	if tc.Path != "" {
+		t.prefix = "/" + tc.Path
+	}
+	label := "（唯一的镇）"
+	if tc.Name != "" {
+		label = tc.Name
+	}
+	now := s.clock.Now
+	if w := tc.WeCom; w.BotEnabled() {
+		key, err := wecom.DecodeAESKey(w.BotAESKey)
+		if err != nil {
+			return nil, fmt.Errorf("GRIDBOT_WECOM_BOT_AES_KEY: %w", err)
+		}
+		t.bot = &wecom.Callback{Token: w.BotToken, Key: key, ReceiveID: "", Now: now}
+		s.log.Info("wecom smart robot enabled", "town", label, "url", t.prefix+"/wecom/bot")
+	} else {
+		s.log.Info("wecom smart robot disabled: set GRIDBOT_WECOM_BOT_TOKEN and GRIDBOT_WECOM_BOT_AES_KEY to enable it", "town", label)
+	}
+	if w := tc.WeCom; w.AppEnabled() {
+		key, err := wecom.DecodeAESKey(w.AppAESKey)
+		if err != nil {
+			return nil, fmt.Errorf("GRIDBOT_WECOM_APP_AES_KEY: %w", err)
+		}
+		t.appCB = &wecom.Callback{Token: w.AppToken, Key: key, ReceiveID: w.CorpID, Now: now}
+		t.app = &wecom.App{HTTP: s.http, BaseURL: w.APIBase, CorpID: w.CorpID, Secret: w.AppSecret,
+			AgentID: w.AppAgentID, Cache: s.kv, OnFetch: s.metrics.TokenFetches.Inc}
+		s.log.Info("wecom self-built app enabled", "town", label, "url", t.prefix+"/wecom/app",
+			"agent_id", w.AppAgentID, "api_base", w.APIBase)
+	} else {
+		s.log.Info("wecom self-built app disabled: set GRIDBOT_WECOM_CORP_ID, GRIDBOT_WECOM_APP_AGENT_ID, GRIDBOT_WECOM_APP_SECRET, GRIDBOT_WECOM_APP_TOKEN and GRIDBOT_WECOM_APP_AES_KEY to enable it", "town", label)
+	}
+	if d := tc.DingTalk; d.RobotEnabled() {
+		t.ding = d.AppSecret
+		s.log.Info("dingtalk robot enabled", "town", label, "url", t.prefix+"/dingtalk/robot")
+	} else {
+		s.log.Info("dingtalk robot disabled: set GRIDBOT_DINGTALK_APP_SECRET to enable it", "town", label)
+	}
+	return t, nil
+}
+
+// resolveAtStart looks the town up once at start-up. A town not imported
+// yet is only a warning (it is looked up again on each callback until it
+// exists); several towns with none named is a configuration error.
+func (s *Server) resolveAtStart(t *town) error {
+	_, err := s.townID(context.Background(), t)
+	switch gridbot.ErrorCode(err) {
+	case "":
+		return nil
+	case gridbot.EINVALID:
+		return err
+	case gridbot.ENOTFOUND:
+		s.log.Warn("town not in the store yet: callbacks get 503 until its roster is imported", "town", t.cfg.Name, "reason", gridbot.ErrorMessage(err))
+		return nil
+	}
+	return fmt.Errorf("looking up the town: %w", err)
+}
+
+// townID returns the store id of t's town, looked up on first use.
+func (s *Server) townID(ctx context.Context, t *town) (int64, error) {
+	if id := t.id.Load(); id != 0 {
+		return id, nil
+	}
+	var id int64
+	err := s.store.View(ctx, func(tx gridbot.Tx) error {
+		if t.cfg.Name != "" {
+			town, err := tx.TownByName(t.cfg.Name)
+			if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
+				return gridbot.Errorf(gridbot.ENOTFOUND, "没有名为「%s」的镇，请先导入它的花名册。", t.cfg.Name)
+			}
+			id = town.ID
+			return err
+		}
+		towns, err := tx.Towns()
+		if err != nil {
+			return err
+		}
+		switch len(towns) {
+		case 0:
+			return gridbot.Errorf(gridbot.ENOTFOUND, "还没有任何镇，请先导入花名册。")
+		case 1:
+			id = towns[0].ID
+			return nil
+		}
+		names := make([]string, len(towns))
+		for i, tw := range towns {
+			names[i] = tw.Name
+		}
+		return gridbot.Errorf(gridbot.EINVALID, "库中有多个镇（%s）：请用 GRIDBOT_TOWN 指定回调属于哪个镇，或用 GRIDBOT_CONFIG_FILE 为每个镇配置。", strings.Join(names, "、"))
+	})
+	if err != nil {
+		return 0, err
+	}
+	t.id.Store(id)
+	return id, nil
+}

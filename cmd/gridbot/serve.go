@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"gridbot/bot/server"
+	"gridbot/config"
+	"gridbot/handlers"
+	"gridbot/storage/kv"
+)
+
+func init() {
+	register(&subcommand{
+		Name:    "serve",
+		Summary: "运行企业微信、钉钉回调服务 (HTTP: /wecom/bot, /wecom/app, /dingtalk/robot, /healthz, /readyz, /metrics)",
+		Usage: `用法 / usage:
+  gridbot serve
+
+在 GRIDBOT_ADDR（默认 :8080）上接收回调:
+  /wecom/bot       企业微信智能机器人    GRIDBOT_WECOM_BOT_TOKEN、GRIDBOT_WECOM_BOT_AES_KEY
+  /wecom/app       企业微信自建应用      GRIDBOT_WECOM_CORP_ID、GRIDBOT_WECOM_APP_AGENT_ID、GRIDBOT_WECOM_APP_SECRET、
+                                         GRIDBOT_WECOM_APP_TOKEN、GRIDBOT_WECOM_APP_AES_KEY
+  /dingtalk/robot  钉钉企业内部机器人    GRIDBOT_DINGTALK_APP_SECRET
+  /healthz  进程存活   /readyz  数据库与 Redis 可用   /metrics  Prometheus 指标
+未配置的平台不启用（启动日志会说明）。密钥也可用 变量名_FILE 指向文件。
+GRIDBOT_TOWN 指定回调属于哪个镇（库中只有一个镇时可不设）；多个镇用 GRIDBOT_CONFIG_FILE (YAML) 为每个镇
+配置各自的路径与密钥。GRIDBOT_BOT_NAMES 机器人名字（逗号分隔，默认 网格助手）；GRIDBOT_USER_RATE 每人
+每分钟命令数上限（默认 10，0 为不限）。多副本运行时请使用 PostgreSQL 与 Redis（GRIDBOT_REDIS_URL）。
+收到 SIGTERM 后不再接收新连接，处理完进行中的回调并发完回复后退出。`,
+		Run: runServe,
+	})
+}
+
+func runServe(ctx context.Context, e *Env, args []string) error {
+	pos, err := parseFlags(newFlags("serve"), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("多余的参数 %q", strings.Join(pos, " "))
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	scfg, err := config.LoadServe(e.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var lines []string
+	for _, l := range strings.Split(cfg.String(), "\n") {
+		// serve prints its own GRIDBOT_ADDR and GRIDBOT_TOWN (which has no default here).
+		if l != "" && !strings.HasPrefix(l, "GRIDBOT_TOWN=") && !strings.HasPrefix(l, "GRIDBOT_ADDR=") {
+			lines = append(lines, l)
+		}
+	}
+	lines = append(lines, strings.Split(strings.TrimSpace(scfg.String()), "\n")...)
+	log.Info("configuration", "config", lines)
+	st, err := e.Store(ctx)
+	if err != nil {
+		return err
+	}
+	rules, err := e.Rules()
+	if err != nil {
+		return err
+	}
+	k, err := kv.Open(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	if cfg.RedisURL == "" {
+		log.Warn("GRIDBOT_REDIS_URL is unset: dedupe, rate limits and the WeCom token live in this process; run one replica only")
+	}
+	srv, err := server.New(scfg, server.Deps{Store: st, KV: k, Handler: handlers.New(rules), Logger: log, Clock: e.Clock})
+	if err != nil {
+		return err
+	}
+	return srv.Run(ctx)
+}

@@ -31,6 +31,22 @@ type Checkin struct {
 	Record
 }
 
+// CheckinMonth is a person's check-in days of one month in one number: what
+// scoring needs of a month's check-ins, which PeriodFacts reads instead of
+// the check-ins themselves (a town's 3M check-ins a month become 100k of
+// these).
+type CheckinMonth struct {
+	UserID string
+	Month  string // "2006-01"
+	Days   uint32 // bit d-1 is set when the person checked in on day d
+	// Late marks the days of check-ins recorded at or after the end of the
+	// period read (imported later), which come apart from the others. As at
+	// an instant inside the month, Late days do not count and the others
+	// all do, so facts for such an as-at must be read up to just after it:
+	// PeriodFacts(from, at+1ms), as results does.
+	Late bool
+}
+
 // The five collective-activity categories (R-ACT-CAT).
 var ActivityCategories = []string{"宣传政策法规", "服务中心工作", "收集社情民意", "开展红色代跑", "调处纠纷矛盾"}
 
@@ -162,7 +178,9 @@ type BasePoint struct {
 // Facts is everything the scoring engine needs about one town for a period
 // [From, To): the roster with its history and the facts of the period.
 // Issues include those reported up to 7 days before From, so that overdue
-// marks passing inside the period are seen.
+// marks passing inside the period are seen. PeriodFacts gives the period's
+// check-ins as CheckinDays and leaves Checkins empty; scoring counts both,
+// so tests and tools may give either.
 type Facts struct {
 	Town          Town
 	From, To      time.Time
@@ -171,6 +189,7 @@ type Facts struct {
 	People        []Person
 	Memberships   []Membership
 	Checkins      []Checkin
+	CheckinDays   []CheckinMonth
 	Activities    []Activity
 	Issues        []Issue
 	Deliberations []Deliberation

@@ -45,6 +45,11 @@ func (r *Report) String() string {
 		fmt.Fprintf(&b, "平台积分导入完成：共 %d 人，新增 %d 人，更新 %d 人，未变 %d 人", r.Rows, r.Added, r.Updated, r.Skipped)
 	case KindCheckins:
 		fmt.Fprintf(&b, "打卡记录导入完成：共 %d 行，新增 %d 条，已有打卡跳过 %d 条", r.Rows, r.Added, r.Skipped)
+	case KindWebhooks:
+		fmt.Fprintf(&b, "群机器人导入完成：共 %d 个，新增 %d 个，更新 %d 个，未变 %d 个", r.Rows, r.Added, r.Updated, r.Skipped)
+		if r.Removed > 0 {
+			fmt.Fprintf(&b, "，移除 %d 个", r.Removed)
+		}
 	default:
 		fmt.Fprintf(&b, "导入完成：共 %d 行，新增 %d，更新 %d，跳过 %d", r.Rows, r.Added, r.Updated, r.Skipped)
 	}

@@ -31,11 +31,25 @@ func Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at t
 	default:
 		return nil, false, err
 	}
-	f, err := tx.PeriodFacts(townID, from, to)
+	f, err := monthFacts(tx, townID, from, to, at)
 	if err != nil {
 		return nil, false, err
 	}
 	return scoring.Month(f, rules, month, at), false, nil
+}
+
+// monthFacts reads the facts of the month [from, to) that count as at at.
+// As at an instant inside the month nothing after it counts, so the period
+// read ends just after it: PeriodFacts gives check-ins as days by person
+// (CheckinDays), which could no longer tell the check-ins after at from the
+// others, and marks Late those recorded after it. Every other fact scoring
+// needs still comes: those of [from, at] and the issues whose deadlines
+// passed by at. Stores keep milliseconds, so the period ends at the next one.
+func monthFacts(tx gridbot.Tx, townID int64, from, to, at time.Time) (*gridbot.Facts, error) {
+	if end := at.Truncate(time.Millisecond).Add(time.Millisecond); !at.IsZero() && from.Before(end) && end.Before(to) {
+		to = end
+	}
+	return tx.PeriodFacts(townID, from, to)
 }
 
 // PublishMonth freezes a month that has ended: its results as at at are

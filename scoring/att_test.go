@@ -3,6 +3,7 @@ package scoring
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"gridbot"
 )
@@ -81,5 +82,35 @@ func TestCheckinDaysCountDistinctDaysOnly(t *testing.T) {
 	tw.checkins("M1", "2026-11", 1)       // another month
 	if mr := member(t, tw.month("2026-10"), "M1"); mr.CheckinDays != 2 {
 		t.Fatalf("checkin_days = %d, want 2", mr.CheckinDays)
+	}
+}
+
+// TestCheckinDaysFromTheStore: the months of days PeriodFacts gives count
+// as their check-ins would — together with check-ins given one by one, a
+// day once — and as at an instant inside the month, Late days (recorded
+// after it) do not; as at an instant before the month none do.
+func TestCheckinDaysFromTheStore(t *testing.T) {
+	tw := attTown("2026-02", 0)
+	tw.f.CheckinDays = []gridbot.CheckinMonth{
+		{UserID: "M1", Month: "2026-02", Days: 1<<10 - 1},                // days 1-10
+		{UserID: "M1", Month: "2026-02", Days: 1<<9 | 1<<10, Late: true}, // 10 again and 11, imported later
+		{UserID: "M1", Month: "2026-03", Days: 1<<31 - 1},                // another month
+		{UserID: "M1", Month: "2026-02", Days: 1 << 30},                  // no 31st in February
+		{UserID: "NOBODY", Month: "2026-02", Days: 1},
+	}
+	tw.checkins("M1", "2026-02", 12, 1) // the 1st again
+	for _, tc := range []struct {
+		at   time.Time
+		days int
+	}{
+		{time.Time{}, 12},
+		{ts("2026-03-01 00:00"), 12},
+		{ts("2026-02-20 12:00"), 11}, // Late left out, the 12th checked in by then
+		{ts("2026-01-31 23:59"), 0},
+	} {
+		mr := member(t, Month(&tw.f, DefaultRules(), "2026-02", tc.at), "M1")
+		if mr.CheckinDays != tc.days {
+			t.Errorf("as at %v: %d check-in days, want %d", tc.at, mr.CheckinDays, tc.days)
+		}
 	}
 }

@@ -93,11 +93,37 @@ func syntheticTown() *gridbot.Facts {
 	return f
 }
 
+// asCheckinDays replaces the check-ins of f by their days, as PeriodFacts
+// gives them.
+func asCheckinDays(f *gridbot.Facts) {
+	byUser := map[string]*gridbot.CheckinMonth{}
+	for _, c := range f.Checkins {
+		m := byUser[c.UserID]
+		if m == nil {
+			f.CheckinDays = append(f.CheckinDays, gridbot.CheckinMonth{UserID: c.UserID, Month: c.Day[:7]})
+			m = &f.CheckinDays[len(f.CheckinDays)-1]
+			byUser[c.UserID] = m
+		}
+		d := int(c.Day[8]-'0')*10 + int(c.Day[9]-'0')
+		m.Days |= 1 << (d - 1)
+	}
+	f.Checkins = nil
+}
+
+// BenchmarkMonth scores the synthetic town's month from its check-in days,
+// as results does; BenchmarkMonthCheckins from its check-ins.
 func BenchmarkMonth(b *testing.B) {
 	f := syntheticTown()
+	asCheckinDays(f)
+	benchMonth(b, f)
+}
+
+func BenchmarkMonthCheckins(b *testing.B) { benchMonth(b, syntheticTown()) }
+
+func benchMonth(b *testing.B, f *gridbot.Facts) {
 	r := DefaultRules()
-	b.Logf("people %d, grids %d, check-ins %d, activities %d, issues %d",
-		len(f.People), len(f.Grids), len(f.Checkins), len(f.Activities), len(f.Issues))
+	b.Logf("people %d, grids %d, check-ins %d, check-in months %d, activities %d, issues %d",
+		len(f.People), len(f.Grids), len(f.Checkins), len(f.CheckinDays), len(f.Activities), len(f.Issues))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -20,22 +20,28 @@ func rAttendance(m *monthRun, a *memberAcc) {
 
 // rAttFull is R-ATT-FULL: checked in on every calendar day of the month.
 func rAttFull(m *monthRun, a *memberAcc) (Item, bool) {
-	return Item{Rule: RAttFull, Name: "打卡全勤", Points: m.r.Monthly.Attendance.FullPoints,
-		Ref: attRef(a)}, a.CheckinDays >= m.days
+	if a.CheckinDays < m.days {
+		return Item{}, false
+	}
+	return Item{Rule: RAttFull, Name: "打卡全勤", Points: m.r.Monthly.Attendance.FullPoints, Ref: attRef(a)}, true
 }
 
 // rAtt20 is R-ATT-20: checked in on many_days (20) days or more.
 func rAtt20(m *monthRun, a *memberAcc) (Item, bool) {
 	at := m.r.Monthly.Attendance
-	return Item{Rule: RAtt20, Name: fmt.Sprintf("打卡%d天以上", at.ManyDays), Points: at.ManyPoints,
-		Ref: attRef(a)}, a.CheckinDays >= at.ManyDays
+	if a.CheckinDays < at.ManyDays {
+		return Item{}, false
+	}
+	return Item{Rule: RAtt20, Name: fmt.Sprintf("打卡%d天以上", at.ManyDays), Points: at.ManyPoints, Ref: attRef(a)}, true
 }
 
 // rAttLow is R-ATT-LOW: checked in on few_days (10) days or fewer.
 func rAttLow(m *monthRun, a *memberAcc) (Item, bool) {
 	at := m.r.Monthly.Attendance
-	return Item{Rule: RAttLow, Name: fmt.Sprintf("打卡%d天以下", at.FewDays), Points: at.FewPoints,
-		Ref: attRef(a)}, a.CheckinDays <= at.FewDays
+	if a.CheckinDays > at.FewDays {
+		return Item{}, false
+	}
+	return Item{Rule: RAttLow, Name: fmt.Sprintf("打卡%d天以下", at.FewDays), Points: at.FewPoints, Ref: attRef(a)}, true
 }
 
 func attRef(a *memberAcc) string { return fmt.Sprintf("打卡 %d 天", a.CheckinDays) }

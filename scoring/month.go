@@ -106,12 +106,20 @@ func Month(f *gridbot.Facts, r *Rules, month string, at time.Time) *MonthResult 
 	if err != nil {
 		return res
 	}
-	m := &monthRun{f: f, r: r, w: newWindow(start, end, at), month: month,
+	// The run reads its own copy of f, and drops each kind of fact from it
+	// once booked: a big town's month is hundreds of MB, which the collector
+	// can then have while the rest is scored (when the caller keeps f no
+	// longer, as results does). f itself is left as it was.
+	facts := *f
+	m := &monthRun{f: &facts, r: r, w: newWindow(start, end, at), month: month,
 		days: end.AddDate(0, 0, -1).Day(), ro: newRoster(f)}
 	m.collect()
 	m.checkins()
+	facts.Checkins, facts.CheckinDays = nil, nil
 	m.activities()
+	facts.Activities = nil
 	m.issues()
+	facts.Issues = nil
 	m.deliberations()
 	m.publicity()
 	m.adjustments()
@@ -121,6 +129,7 @@ func Month(f *gridbot.Facts, r *Rules, month string, at time.Time) *MonthResult 
 		rGridIssues(m, a)
 		rGridActs(m, a)
 	}
+	m.f = nil
 	m.finish(res)
 	return res
 }
@@ -155,9 +164,25 @@ func (m *monthRun) grid(id int64) *gridAcc {
 	return g
 }
 
-// checkins counts each person's distinct check-in days of the month.
+// checkins counts each person's distinct check-in days of the month, from
+// the check-ins and from the months of days the store gives instead. As at
+// an instant inside the month, a check-in counts when it happened and was
+// recorded by then; as at the month's end or later, every one counts. Months
+// of days were read up to that instant (gridbot.CheckinMonth), so then only
+// the Late ones, recorded after it, are left out — and all of them as at an
+// instant before the month.
 func (m *monthRun) checkins() {
 	cut := m.w.at.Before(m.w.end)
+	before := m.w.at.Before(m.w.start)
+	for i := range m.f.CheckinDays {
+		c := &m.f.CheckinDays[i]
+		if c.Month != m.month || (cut && (c.Late || before)) {
+			continue
+		}
+		if a := m.accs[c.UserID]; a != nil {
+			a.dayBits |= c.Days & (1<<m.days - 1)
+		}
+	}
 	for i := range m.f.Checkins {
 		c := &m.f.Checkins[i]
 		if len(c.Day) != 10 || c.Day[:7] != m.month {
@@ -215,14 +240,16 @@ func (m *monthRun) activities() {
 
 // rActCat is R-ACT-CAT: a collective activity counts only in one of the five
 // categories (its two-character short form is accepted too).
-func rActCat(category string) bool {
+func rActCat(category string) bool { return activityCategories[category] }
+
+// activityCategories holds the five categories and their short forms.
+var activityCategories = func() map[string]bool {
+	m := map[string]bool{}
 	for _, c := range gridbot.ActivityCategories {
-		if category == c || category == string([]rune(c)[:2]) {
-			return true
-		}
+		m[c], m[string([]rune(c)[:2])] = true, true
 	}
-	return false
-}
+	return m
+}()
 
 // eachParticipant calls fn once for each of the leader and the participants.
 func eachParticipant(leader string, participants []string, fn func(string)) {
@@ -242,13 +269,23 @@ func (a *memberAcc) book(it Item) {
 	a.Items = append(a.Items, it)
 }
 
+// compareItems orders a breakdown: by the rule's place, then by date, then
+// by the record's number.
+func compareItems(x, y Item) int {
+	if x.ord != y.ord {
+		return cmp.Compare(x.ord, y.ord)
+	}
+	if x.Date != y.Date {
+		return strings.Compare(x.Date, y.Date)
+	}
+	return cmp.Compare(x.seq, y.seq)
+}
+
 // finish totals, ranks and sorts the month into res.
 func (m *monthRun) finish(res *MonthResult) {
 	list := make([]*memberAcc, 0, len(m.accs))
 	for _, a := range m.accs {
-		slices.SortStableFunc(a.Items, func(x, y Item) int {
-			return cmp.Or(cmp.Compare(x.ord, y.ord), strings.Compare(x.Date, y.Date), cmp.Compare(x.seq, y.seq))
-		})
+		slices.SortStableFunc(a.Items, compareItems)
 		sum := 0.0
 		for i := range a.Items {
 			a.Items[i].Points = round2(a.Items[i].Points)

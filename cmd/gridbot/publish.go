@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"gridbot"
+	"gridbot/bot/outbox"
 	"gridbot/report"
 	"gridbot/results"
 	"gridbot/scoring"
@@ -18,7 +19,8 @@ func init() {
   gridbot publish month 2026-10 [--town 镇名]
 
 发布后该月结果冻结，不再重算；之后的更正请在当月用「调整」记入。
-月份结束前不能发布。`,
+月份结束前不能发布。公告与发布一同排队推送到镇级群机器人 (gridbot import webhooks)，
+由 gridbot serve 或 gridbot push 发出。`,
 		Run: runPublish,
 	})
 }
@@ -46,14 +48,26 @@ func runPublish(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	var res *scoring.MonthResult
+	var queued int
 	err = st.Update(ctx, func(tx gridbot.Tx) error {
-		res, err = results.PublishMonth(tx, t.ID, rules, pos[1], e.Clock.Now())
+		if res, err = results.PublishMonth(tx, t.ID, rules, pos[1], e.Clock.Now()); err != nil {
+			return err
+		}
+		// Queued in the publishing transaction: published means announced.
+		queued, err = outbox.Announce(tx, t.ID, gridbot.ScopeTown, "", report.Announcement(res), nil, e.Clock.Now())
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "%s 已发布并冻结。\n\n", pos[1])
-	_, err = fmt.Fprint(e.Stdout, report.Announcement(res))
+	if _, err = fmt.Fprint(e.Stdout, report.Announcement(res)); err != nil {
+		return err
+	}
+	if queued == 0 {
+		_, err = fmt.Fprintln(e.Stdout, "\n本镇没有登记镇级群机器人，公告未排队推送。登记: gridbot import webhooks 群机器人.csv")
+	} else {
+		_, err = fmt.Fprintf(e.Stdout, "\n公告已排队推送到 %d 个镇级群机器人，由 gridbot serve 或 gridbot push 发出。\n", queued)
+	}
 	return err
 }

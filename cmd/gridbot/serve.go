@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"gridbot/bot/outbox"
 	"gridbot/bot/server"
 	"gridbot/config"
 	"gridbot/handlers"
@@ -79,5 +80,21 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return srv.Run(ctx)
+	// The outbox worker delivers the group pushes (announcements, reminders)
+	// that commands queued in their own transactions; each replica runs one.
+	w := outbox.New(st, k, outbox.Options{
+		WeComBase:    scfg.Default.WeCom.APIBase,
+		DingTalkBase: scfg.Default.DingTalk.APIBase,
+		Now:          e.Clock.Now,
+		Logger:       log,
+	})
+	wctx, stopWorker := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(wctx) }()
+	err = srv.Run(ctx)
+	stopWorker()
+	if werr := <-done; werr != nil && err == nil {
+		err = werr
+	}
+	return err
 }

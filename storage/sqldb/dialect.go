@@ -28,6 +28,12 @@ type Dialect struct {
 	// SQLite has no such clause and needs none, because a write transaction
 	// (BEGIN IMMEDIATE) already excludes every other writer.
 	ForUpdate string
+	// SkipLocked ends the SELECT that picks outbox jobs to claim. In
+	// PostgreSQL, replicas claim at the same time: FOR UPDATE SKIP LOCKED
+	// makes each pass over the rows another claimer has locked instead of
+	// waiting for them and then handing out the same job. SQLite needs none:
+	// its write transactions run one at a time (BEGIN IMMEDIATE).
+	SkipLocked string
 	// ViewIsolation is the isolation of View transactions. PostgreSQL's
 	// default, READ COMMITTED, gives each statement its own snapshot, so the
 	// queries of PeriodFacts could each see a different moment (a commit
@@ -59,6 +65,7 @@ var Postgres = Dialect{
 	IDType:        "BIGSERIAL PRIMARY KEY",
 	BlobType:      "BYTEA",
 	ForUpdate:     " FOR UPDATE",
+	SkipLocked:    " FOR UPDATE SKIP LOCKED",
 	ViewIsolation: sql.LevelRepeatableRead,
 	// The key is "gridbot" read as a big-endian integer; the lock
 	// is released when the migration transaction ends.

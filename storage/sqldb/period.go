@@ -12,9 +12,21 @@ import (
 // days before the period can pass inside it; one more day covers the edges.
 const issueLookback = 8 * 24 * time.Hour
 
+// The facts of a period, each table aliased f: those of the town $1 that
+// happened in [$2, $3), in the order they happened.
+const (
+	inPeriod = ` WHERE f.town_id = $1 AND f.at_ms >= $2 AND f.at_ms < $3`
+	byTime   = ` ORDER BY f.at_ms, f.id`
+)
+
 // PeriodFacts loads the roster and the facts that scoring needs for
 // [from, to) with a fixed number of set-based queries, whatever the town's
-// size: one per table, lists (participants, involved people) included.
+// size: one per table (per month for check-ins), lists (participants,
+// involved people) included. The check-ins come as CheckinDays, one row per
+// person and month (checkinDays), and Checkins stays empty: reading a
+// month's millions of check-ins one by one was most of the time and memory
+// of settling it, and scoring needs only which days. Every other fact comes
+// whole.
 func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, error) {
 	town, err := t.townByID(townID)
 	if err != nil {
@@ -27,21 +39,16 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 	if f.Grids, err = t.Grids(townID); err != nil {
 		return nil, err
 	}
-	if f.People, err = t.People(townID); err != nil {
-		return nil, err
-	}
-	if f.Memberships, err = t.Memberships(townID); err != nil {
+	if f.People, f.Memberships, err = t.periodRoster(townID, f.Grids); err != nil {
 		return nil, err
 	}
 
 	// Every fact query below takes the town as $1 and the period as [$2, $3).
 	args := []any{townID, from.UnixMilli(), to.UnixMilli()}
-	const inPeriod = ` WHERE f.town_id = $1 AND f.at_ms >= $2 AND f.at_ms < $3`
-	const byTime = ` ORDER BY f.at_ms, f.id`
-	if f.Checkins, err = collect(t, scanCheckin, checkinSelect+inPeriod+byTime, args...); err != nil {
-		return nil, t.fail("period checkins", err)
+	if f.CheckinDays, err = t.checkinDays(townID, from, to); err != nil {
+		return nil, err
 	}
-	if err := t.periodLists(f, args, inPeriod, byTime); err != nil {
+	if err := t.periodLists(f, args); err != nil {
 		return nil, err
 	}
 	if f.Stories, err = collect(t, scanStory, storySelect+inPeriod+byTime, args...); err != nil {
@@ -57,60 +64,6 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 		return nil, err
 	}
 	return f, nil
-}
-
-// periodLists loads the facts that carry a list of people (activities,
-// deliberations, publicity, photos): one query for the facts and one for all
-// their lists, joined in Go.
-func (t *tx) periodLists(f *gridbot.Facts, args []any, inPeriod, byTime string) error {
-	// listOf selects (fact id, user id) for the facts of the period.
-	listOf := func(table, idColumn, facts string) string {
-		return `SELECT l.` + idColumn + `, l.userid FROM ` + table + ` l JOIN ` + facts + ` f ON f.id = l.` + idColumn +
-			inPeriod + ` ORDER BY l.` + idColumn + `, l.pos`
-	}
-
-	var err error
-	if f.Activities, err = collect(t, scanActivity, activitySelect+inPeriod+byTime, args...); err != nil {
-		return t.fail("period activities", err)
-	}
-	lists, err := t.userLists(listOf("activity_participants", "activity_id", "activities"), args...)
-	if err != nil {
-		return err
-	}
-	for i := range f.Activities {
-		f.Activities[i].Participants = lists[f.Activities[i].ID]
-	}
-
-	if f.Deliberations, err = collect(t, scanDeliberation, deliberationSelect+inPeriod+byTime, args...); err != nil {
-		return t.fail("period deliberations", err)
-	}
-	if lists, err = t.userLists(listOf("deliberation_participants", "deliberation_id", "deliberations"), args...); err != nil {
-		return err
-	}
-	for i := range f.Deliberations {
-		f.Deliberations[i].Participants = lists[f.Deliberations[i].ID]
-	}
-
-	if f.Publicity, err = collect(t, scanPublicity, publicitySelect+inPeriod+byTime, args...); err != nil {
-		return t.fail("period publicity", err)
-	}
-	if lists, err = t.userLists(listOf("publicity_involved", "publicity_id", "publicity"), args...); err != nil {
-		return err
-	}
-	for i := range f.Publicity {
-		f.Publicity[i].Involved = lists[f.Publicity[i].ID]
-	}
-
-	if f.Photos, err = collect(t, scanPhoto, photoSelect+inPeriod+byTime, args...); err != nil {
-		return t.fail("period photos", err)
-	}
-	if lists, err = t.userLists(listOf("photo_involved", "photo_id", "photos"), args...); err != nil {
-		return err
-	}
-	for i := range f.Photos {
-		f.Photos[i].Involved = lists[f.Photos[i].ID]
-	}
-	return nil
 }
 
 // periodIssues returns the issues that matter for [from, to): reported before

@@ -35,7 +35,16 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"Rollback", testRollback},
 		{"PeriodFactsBoundaries", testPeriodFactsBoundaries},
 		{"PeriodFactsIssues", testPeriodFactsIssues},
+		{"PeriodFactsCheckinDays", testPeriodFactsCheckinDays},
+		{"PeriodFactsLists", testPeriodFactsLists},
+		{"PeriodFactsShape", testPeriodFactsShape},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"Webhooks", testWebhooks},
+		{"OutboxRollback", testOutboxRollback},
+		{"OutboxClaimOrder", testOutboxClaimOrder},
+		{"OutboxLease", testOutboxLease},
+		{"OutboxBackoff", testOutboxBackoff},
+		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

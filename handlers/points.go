@@ -72,7 +72,7 @@ func (c *Ctx) monthResults(month string) (*scoring.MonthResult, string, error) {
 	label := fmt.Sprintf("实时，截至 %s", fmtTime(c.Now))
 	if published {
 		label = "已公布"
-	} else if from, _, _ := results.MonthRange(month); c.Now.Before(from) {
+	} else if from, _, _ := scoring.MonthBounds(month); c.Now.Before(from) {
 		return nil, "", gridbot.Errorf(gridbot.EINVALID, "%s 还没有开始。发送「%s」查看本月。", month, c.Call.Cmd.Name)
 	}
 	return res, label, nil

@@ -50,7 +50,7 @@ func testMonthAsAt(t *testing.T, s gridbot.Store) {
 		t.Fatal(err)
 	}
 	rules := scoring.DefaultRules()
-	from, to, _ := MonthRange("2026-10")
+	from, to, _ := scoring.MonthBounds("2026-10")
 	for _, at := range []string{
 		"2026-09-30 12:00:00.000", // before the month
 		"2026-10-01 00:00:00.000",

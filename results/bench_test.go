@@ -49,7 +49,7 @@ func benchSettle(b *testing.B, s gridbot.Store, town int64, z storagetest.Size) 
 	ctx := context.Background()
 	rules := scoring.DefaultRules()
 	month := gridbot.Month(storagetest.BenchMonth)
-	from, to, _ := MonthRange(month)
+	from, to, _ := scoring.MonthBounds(month)
 	at := storagetest.Imported.Add(24 * time.Hour) // publishing, after the import
 	var query, score time.Duration
 	var members, days int // of the last settlement, whose result is not kept

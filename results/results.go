@@ -15,7 +15,7 @@ const KindMonth = "month"
 // Month returns a month's results: the frozen ones when the month is
 // published, otherwise computed live from the store as at at.
 func Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
-	from, to, err := MonthRange(month)
+	from, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return nil, false, err
 	}
@@ -56,7 +56,7 @@ func monthFacts(tx gridbot.Tx, townID int64, from, to, at time.Time) (*gridbot.F
 // stored and never recomputed. A month published before, or not yet over, is
 // refused.
 func PublishMonth(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
-	_, to, err := MonthRange(month)
+	_, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func PublishMonth(tx gridbot.Tx, townID int64, rules *scoring.Rules, month strin
 func monthsUpTo(tx gridbot.Tx, townID int64, rules *scoring.Rules, months []string, at time.Time) ([]*scoring.MonthResult, error) {
 	var out []*scoring.MonthResult
 	for _, m := range months {
-		from, to, _ := MonthRange(m)
+		from, to, _ := scoring.MonthBounds(m)
 		if !from.Before(at) {
 			break
 		}
@@ -115,7 +115,7 @@ func monthsUpTo(tx gridbot.Tx, townID int64, rules *scoring.Rules, months []stri
 // Quarter returns a quarter's results as at at, from its months (frozen where
 // published) and the quarter's facts.
 func Quarter(tx gridbot.Tx, townID int64, rules *scoring.Rules, quarter string, at time.Time) (*scoring.QuarterResult, error) {
-	months, from, to, err := QuarterMonths(quarter)
+	from, to, months, err := scoring.QuarterBounds(quarter)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,8 @@ func Quarter(tx gridbot.Tx, townID int64, rules *scoring.Rules, quarter string, 
 
 // Year returns a year's results as at at.
 func Year(tx gridbot.Tx, townID int64, rules *scoring.Rules, year string, at time.Time) (*scoring.YearResult, error) {
-	months, from, to, err := YearMonths(year)
+	from, to, err := scoring.YearBounds(year)
+	months := monthsOf(from, to)
 	if err != nil {
 		return nil, err
 	}

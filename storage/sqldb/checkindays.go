@@ -47,9 +47,9 @@ func (t *tx) checkinDays(townID int64, from, to time.Time) ([]gridbot.CheckinMon
 		}
 		query += ` GROUP BY userid`
 		n := len(out)
+		var user string
+		var days, late int64
 		err := t.queryAll(func(r scanner) error {
-			var user string
-			var days, late int64
 			if err := r.Scan(&user, &days, &late); err != nil {
 				return err
 			}

@@ -60,6 +60,8 @@ func attachLists[T any](t *tx, facts []T, list func(*T) (int64, *[]string), quer
 	var arena listArena
 	var run []string // the user ids of the current fact
 	i := -1          // the current fact's index in facts
+	var id int64     // each row's, scanned into the same two variables
+	var u string
 	end := func() {
 		if i >= 0 && len(run) > 0 {
 			_, l := list(&facts[i])
@@ -68,8 +70,6 @@ func attachLists[T any](t *tx, facts []T, list func(*T) (int64, *[]string), quer
 		run = run[:0]
 	}
 	err := t.queryAll(func(r scanner) error {
-		var id int64
-		var u string
 		if err := r.Scan(&id, &u); err != nil {
 			return err
 		}

@@ -245,9 +245,6 @@ func spread(from time.Time, span time.Duration, i, n int) time.Time {
 	return from.Add(time.Duration(float64(span) * float64(i) / float64(n))).Truncate(time.Second)
 }
 
-// grids returns the number of grids of the town.
-func (z Size) grids() int { return (z.People + z.GridSize - 1) / z.GridSize }
-
 // member returns the user id of the k-th person of grid g (0 is its
 // leader), wrapping within the grid.
 func (z Size) member(g, k int) string {

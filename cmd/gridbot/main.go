@@ -113,5 +113,6 @@ func printHelp(w io.Writer) {
   GRIDBOT_REDIS_URL     redis://… ; 不设置则使用进程内替代
   GRIDBOT_RULES         规则文件 (YAML); 不设置则使用内置 2020 年滨海镇方案
   GRIDBOT_TOWN          首次导入且未给 --town 时创建的镇名 (默认 滨海镇)
+  企业微信、钉钉相关变量见 gridbot serve --help 与 gridbot sync --help
 `)
 }

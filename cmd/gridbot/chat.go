@@ -37,15 +37,7 @@ func runChat(ctx context.Context, e *Env, args []string) error {
 	if *as == "" {
 		return usageError("请用 --as 用户ID 指定以谁的身份发送")
 	}
-	st, err := e.Store(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := e.Town(ctx, *town, false)
-	if err != nil {
-		return err
-	}
-	rules, err := e.Rules()
+	st, rules, t, err := e.open(ctx, *town)
 	if err != nil {
 		return err
 	}

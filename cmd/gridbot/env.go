@@ -138,6 +138,21 @@ func (e *Env) Town(ctx context.Context, name string, create bool) (gridbot.Town,
 	return town, err
 }
 
+// open opens what a command on an existing town needs: the store, the
+// rules and the town named by --town (the only town when empty).
+func (e *Env) open(ctx context.Context, town string) (gridbot.Store, *scoring.Rules, gridbot.Town, error) {
+	st, err := e.Store(ctx)
+	if err != nil {
+		return nil, nil, gridbot.Town{}, err
+	}
+	rules, err := e.Rules()
+	if err != nil {
+		return nil, nil, gridbot.Town{}, err
+	}
+	t, err := e.Town(ctx, town, false)
+	return st, rules, t, err
+}
+
 // Close closes what was opened.
 func (e *Env) Close() {
 	if e.store != nil {

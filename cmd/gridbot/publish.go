@@ -35,15 +35,7 @@ func runPublish(ctx context.Context, e *Env, args []string) error {
 	if len(pos) != 2 || pos[0] != "month" {
 		return usageError("用法: gridbot publish month 2026-10")
 	}
-	st, err := e.Store(ctx)
-	if err != nil {
-		return err
-	}
-	rules, err := e.Rules()
-	if err != nil {
-		return err
-	}
-	t, err := e.Town(ctx, *town, false)
+	st, rules, t, err := e.open(ctx, *town)
 	if err != nil {
 		return err
 	}

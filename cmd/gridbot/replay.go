@@ -54,15 +54,7 @@ func runReplay(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.Store(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := e.Town(ctx, *town, false)
-	if err != nil {
-		return err
-	}
-	rules, err := e.Rules()
+	st, rules, t, err := e.open(ctx, *town)
 	if err != nil {
 		return err
 	}

@@ -38,15 +38,7 @@ type settlement struct {
 }
 
 func settlePeriod(ctx context.Context, e *Env, kind, period, town string, at time.Time) (*settlement, error) {
-	st, err := e.Store(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rules, err := e.Rules()
-	if err != nil {
-		return nil, err
-	}
-	t, err := e.Town(ctx, town, false)
+	st, rules, t, err := e.open(ctx, town)
 	if err != nil {
 		return nil, err
 	}

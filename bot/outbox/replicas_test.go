@@ -2,24 +2,18 @@ package outbox
 
 import (
 	"crypto/rand"
-	"os"
 	"sync"
 	"testing"
 
 	"gridbot"
 	"gridbot/storage/kv"
+	"gridbot/storage/storagetest"
 )
 
 // openRedis opens GRIDBOT_TEST_REDIS_URL; skipped when unset, unless
 // GRIDBOT_REQUIRE_SERVICES=1.
 func openRedis(t *testing.T) kv.KV {
-	u := os.Getenv("GRIDBOT_TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv("GRIDBOT_REQUIRE_SERVICES") == "1" {
-			t.Fatal("GRIDBOT_TEST_REDIS_URL is unset and GRIDBOT_REQUIRE_SERVICES=1")
-		}
-		t.Skip("GRIDBOT_TEST_REDIS_URL is unset")
-	}
+	u := storagetest.RedisURL(t)
 	k, err := kv.Open(u)
 	if err != nil {
 		t.Fatal(err)

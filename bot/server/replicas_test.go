@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"sync"
 	"testing"
 
@@ -19,13 +18,7 @@ import (
 // unset, unless GRIDBOT_REQUIRE_SERVICES=1.
 func redisURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("GRIDBOT_TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv(storagetest.RequireServices) == "1" {
-			t.Fatal("GRIDBOT_TEST_REDIS_URL is unset and GRIDBOT_REQUIRE_SERVICES=1")
-		}
-		t.Skip("GRIDBOT_TEST_REDIS_URL is unset")
-	}
+	u := storagetest.RedisURL(t)
 	return u
 }
 

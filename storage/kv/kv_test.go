@@ -1,13 +1,13 @@
 package kv_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"gridbot/storage/kv"
 	"gridbot/storage/kv/kvtest"
+	"gridbot/storage/storagetest"
 )
 
 func TestMemory(t *testing.T) {
@@ -27,13 +27,7 @@ func TestMemoryRealClock(t *testing.T) {
 // GRIDBOT_REQUIRE_SERVICES=1 says CI must have one.
 func redisURL(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv("GRIDBOT_TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv("GRIDBOT_REQUIRE_SERVICES") == "1" {
-			t.Fatal("GRIDBOT_TEST_REDIS_URL is unset and GRIDBOT_REQUIRE_SERVICES=1")
-		}
-		t.Skip("GRIDBOT_TEST_REDIS_URL is unset")
-	}
+	u := storagetest.RedisURL(t)
 	return u
 }
 

@@ -47,6 +47,23 @@ func PostgresURL(t testing.TB) string {
 	return u
 }
 
+// RedisURLEnv names the Redis of the tests that need one.
+const RedisURLEnv = "GRIDBOT_TEST_REDIS_URL"
+
+// RedisURL returns the Redis of GRIDBOT_TEST_REDIS_URL, skipping the test
+// when it is unset, or failing it when GRIDBOT_REQUIRE_SERVICES=1.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(RedisURLEnv)
+	if u == "" {
+		if os.Getenv(RequireServices) == "1" {
+			t.Fatalf("%s is not set and %s=1", RedisURLEnv, RequireServices)
+		}
+		t.Skipf("%s is not set", RedisURLEnv)
+	}
+	return u
+}
+
 // OpenPostgres opens a PostgreSQL store in a schema of its own (see
 // PostgresSchemaURL), so tests never see each other's data, and closes it
 // when the test ends.

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -17,7 +18,7 @@ func TestServeDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Addr != ":8080" || len(s.BotNames) != 1 || s.BotNames[0] != "网格助手" || s.UserRate != 10 ||
+	if s.Addr != ":8080" || len(s.BotNames) != 1 || s.BotNames[0] != "网格助手" || s.UserRate != 10 || s.RankingTTL != 30*time.Second ||
 		s.Default.Name != "" || s.Default.Enabled() || s.Default.WeCom.APIBase != "https://qyapi.weixin.qq.com" ||
 		s.Default.DingTalk.APIBase != "https://oapi.dingtalk.com" || len(s.Towns) != 0 {
 		t.Fatalf("defaults: %+v", s)
@@ -26,7 +27,7 @@ func TestServeDefaults(t *testing.T) {
 
 func TestServeEverything(t *testing.T) {
 	s, err := LoadServe(env(map[string]string{
-		"GRIDBOT_ADDR": "127.0.0.1:9000", "GRIDBOT_BOT_NAMES": "@网格助手，小网, ", "GRIDBOT_USER_RATE": "0",
+		"GRIDBOT_ADDR": "127.0.0.1:9000", "GRIDBOT_BOT_NAMES": "@网格助手，小网, ", "GRIDBOT_USER_RATE": "0", "GRIDBOT_RANKING_TTL": "0",
 		"GRIDBOT_TOWN": "海风镇", "GRIDBOT_WECOM_CORP_ID": "ww123", "GRIDBOT_WECOM_BOT_TOKEN": "bottok",
 		"GRIDBOT_WECOM_BOT_AES_KEY": aesA, "GRIDBOT_WECOM_APP_AGENT_ID": "1000002", "GRIDBOT_WECOM_APP_SECRET": "appsecret",
 		"GRIDBOT_WECOM_APP_TOKEN": "apptok", "GRIDBOT_WECOM_APP_AES_KEY": aesB, "GRIDBOT_WECOM_API_BASE": "http://127.0.0.1:8999/",
@@ -36,7 +37,7 @@ func TestServeEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := s.Default.WeCom
-	if s.Addr != "127.0.0.1:9000" || strings.Join(s.BotNames, "|") != "网格助手|小网" || s.UserRate != 0 || s.Default.Name != "海风镇" ||
+	if s.Addr != "127.0.0.1:9000" || strings.Join(s.BotNames, "|") != "网格助手|小网" || s.UserRate != 0 || s.RankingTTL != 0 || s.Default.Name != "海风镇" ||
 		!w.BotEnabled() || !w.AppEnabled() || w.AppAgentID != 1000002 || w.APIBase != "http://127.0.0.1:8999" || !s.Default.DingTalk.RobotEnabled() {
 		t.Fatalf("loaded %+v", s)
 	}
@@ -58,6 +59,8 @@ func TestServeRefusals(t *testing.T) {
 	}{
 		{map[string]string{"GRIDBOT_ADDR": "8080"}, "GRIDBOT_ADDR"},
 		{map[string]string{"GRIDBOT_USER_RATE": "ten"}, "GRIDBOT_USER_RATE"},
+		{map[string]string{"GRIDBOT_RANKING_TTL": "30"}, "GRIDBOT_RANKING_TTL"},
+		{map[string]string{"GRIDBOT_RANKING_TTL": "-1s"}, "GRIDBOT_RANKING_TTL"},
 		{map[string]string{"GRIDBOT_WECOM_BOT_TOKEN": "tok-zz9"}, "还需要设置 GRIDBOT_WECOM_BOT_AES_KEY"},
 		{map[string]string{"GRIDBOT_WECOM_BOT_TOKEN": "tok-zz9", "GRIDBOT_WECOM_BOT_AES_KEY": "short"}, "43 个字符"},
 		{map[string]string{"GRIDBOT_WECOM_BOT_TOKEN": "tok-zz9", "GRIDBOT_WECOM_BOT_AES_KEY": strings.Repeat("!", 43)}, "不是有效的 EncodingAESKey"},

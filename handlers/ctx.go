@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/results"
 	"gridbot/scoring"
 )
 
@@ -15,6 +16,10 @@ import (
 type Handler struct {
 	Registry *Registry
 	Rules    *scoring.Rules
+	// Board keeps the towns' live month results for 积分's places and 排行
+	// (results.Board). New's settles every time (TTL 0); serve keeps them
+	// for GRIDBOT_BOARD_TTL.
+	Board *results.Board
 }
 
 // New returns a handler of every command with rules (the built-in rules when nil).
@@ -22,7 +27,7 @@ func New(rules *scoring.Rules) *Handler {
 	if rules == nil {
 		rules = scoring.DefaultRules()
 	}
-	return &Handler{Registry: NewRegistry(), Rules: rules}
+	return &Handler{Registry: NewRegistry(), Rules: rules, Board: &results.Board{}}
 }
 
 // Reply is what a command answers: text for the chat the message came
@@ -46,6 +51,7 @@ type Ctx struct {
 	Call     *Call
 	Rules    *scoring.Rules
 	Registry *Registry
+	Board    *results.Board
 
 	grids []gridbot.Grid // loaded on first use
 }
@@ -89,7 +95,7 @@ func Authorize(cmd *Command, sender gridbot.Person) error {
 // Run runs an authorized call inside tx, as at msg.At.
 func (h *Handler) Run(ctx context.Context, tx gridbot.Tx, msg gridbot.Message, sender gridbot.Person, call *Call) (*Reply, error) {
 	c := &Ctx{Context: ctx, Tx: tx, TownID: msg.TownID, Now: msg.At, Msg: msg, Sender: sender,
-		Call: call, Rules: h.Rules, Registry: h.Registry}
+		Call: call, Rules: h.Rules, Registry: h.Registry, Board: h.Board}
 	return call.Cmd.run(c)
 }
 

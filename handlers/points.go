@@ -63,19 +63,20 @@ func (c *Ctx) month() (string, error) {
 	return "", c.usage("多了「%s」。", c.Call.Text(1))
 }
 
-// monthResults returns the month's results, live as at now or as published.
-func (c *Ctx) monthResults(month string) (*scoring.MonthResult, string, error) {
-	res, published, err := results.Month(c.Tx, c.TownID, c.Rules, month, c.Now)
-	if err != nil {
-		return nil, "", err
+// notStarted refuses a month that has not begun.
+func (c *Ctx) notStarted(month string) error {
+	if from, _, _ := scoring.MonthBounds(month); c.Now.Before(from) {
+		return gridbot.Errorf(gridbot.EINVALID, "%s 还没有开始。发送「%s」查看本月。", month, c.Call.Cmd.Name)
 	}
-	label := fmt.Sprintf("实时，截至 %s", fmtTime(c.Now))
+	return nil
+}
+
+// resultLabel says what results are: published, or live as at a time.
+func resultLabel(published bool, at time.Time) string {
 	if published {
-		label = "已公布"
-	} else if from, _, _ := scoring.MonthBounds(month); c.Now.Before(from) {
-		return nil, "", gridbot.Errorf(gridbot.EINVALID, "%s 还没有开始。发送「%s」查看本月。", month, c.Call.Cmd.Name)
+		return "已公布"
 	}
-	return res, label, nil
+	return fmt.Sprintf("实时，截至 %s", fmtTime(at))
 }
 
 // tierLabel names a tier for members: "月度网格之星", "300元档".
@@ -120,16 +121,19 @@ func runPoints(c *Ctx) (*Reply, error) {
 	if !target.Role.Ranked() {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "%s 是%s人员，不参与积分。", target.Name, target.Role)
 	}
-	res, label, err := c.monthResults(month)
+	if err := c.notStarted(month); err != nil {
+		return nil, err
+	}
+	// The member's items are exact as at now; their place is among the
+	// others' points of the board's results (at most its TTL old).
+	m, published, err := results.Member(c.Tx, c.Board, c.TownID, c.Rules, month, target.UserID, c.Now)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range res.Members {
-		if m.UserID == target.UserID {
-			return text("%s", c.renderMember(m, month, label)), nil
-		}
+	if m == nil {
+		return nil, gridbot.Errorf(gridbot.ENOTFOUND, "%s 在 %s 不在网格花名册中，没有积分。", target.Name, month)
 	}
-	return nil, gridbot.Errorf(gridbot.ENOTFOUND, "%s 在 %s 不在网格花名册中，没有积分。", target.Name, month)
+	return text("%s", c.renderMember(*m, month, resultLabel(published, c.Now))), nil
 }
 
 // renderMember writes a member's breakdown.
@@ -196,12 +200,15 @@ func runRanking(c *Ctx) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, label, err := c.monthResults(month)
+	if err := c.notStarted(month); err != nil {
+		return nil, err
+	}
+	res, published, err := c.Board.Month(c.Tx, c.TownID, c.Rules, month, c.Now)
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 排行（%s）", month, label)
+	fmt.Fprintf(&b, "%s 排行（%s）", month, resultLabel(published, res.AsAt))
 	ranked, others := 0, 0
 	for _, m := range sortedByRank(res.Members) {
 		if m.Rank == nil {

@@ -15,27 +15,43 @@ const KindMonth = "month"
 // Month returns a month's results: the frozen ones when the month is
 // published, otherwise computed live from the store as at at.
 func Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
-	from, to, err := scoring.MonthBounds(month)
-	if err != nil {
+	if _, _, err := scoring.MonthBounds(month); err != nil {
 		return nil, false, err
 	}
+	if res, err := frozen(tx, townID, month); err != nil || res != nil {
+		return res, res != nil, err
+	}
+	res, err := live(tx, townID, rules, month, at)
+	return res, false, err
+}
+
+// frozen returns the month's published results, or nil when it is not published.
+func frozen(tx gridbot.Tx, townID int64, month string) (*scoring.MonthResult, error) {
 	data, err := tx.Published(townID, KindMonth, month)
 	switch gridbot.ErrorCode(err) {
 	case "":
 		var res scoring.MonthResult
 		if err := json.Unmarshal(data, &res); err != nil {
-			return nil, false, fmt.Errorf("published month %s: %w", month, err)
+			return nil, fmt.Errorf("published month %s: %w", month, err)
 		}
-		return &res, true, nil
+		return &res, nil
 	case gridbot.ENOTFOUND:
-	default:
-		return nil, false, err
+		return nil, nil
+	}
+	return nil, err
+}
+
+// live settles the month from the store as at at.
+func live(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
+	from, to, err := scoring.MonthBounds(month)
+	if err != nil {
+		return nil, err
 	}
 	f, err := monthFacts(tx, townID, from, to, at)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	return scoring.Month(f, rules, month, at), false, nil
+	return scoring.Month(f, rules, month, at), nil
 }
 
 // monthFacts reads the facts of the month [from, to) that count as at at.
@@ -46,10 +62,15 @@ func Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at t
 // needs still comes: those of [from, at] and the issues whose deadlines
 // passed by at. Stores keep milliseconds, so the period ends at the next one.
 func monthFacts(tx gridbot.Tx, townID int64, from, to, at time.Time) (*gridbot.Facts, error) {
+	return tx.PeriodFacts(townID, from, readTo(from, to, at))
+}
+
+// readTo is the end of the read of [from, to) as at at (monthFacts).
+func readTo(from, to, at time.Time) time.Time {
 	if end := at.Truncate(time.Millisecond).Add(time.Millisecond); !at.IsZero() && from.Before(end) && end.Before(to) {
-		to = end
+		return end
 	}
-	return tx.PeriodFacts(townID, from, to)
+	return to
 }
 
 // PublishMonth freezes a month that has ended: its results as at at are

@@ -100,3 +100,22 @@ func competition(n int, order, by func(i, j int) int) (places []int, ties []bool
 	}
 	return places, ties
 }
+
+// Place ranks me among the members of a month settled a little earlier
+// (others; me's own entry there, if any, is replaced by me) exactly as the
+// month's R-RANK-* ranking would, and returns me with its eligibility,
+// place, tier, reward and tie set. It lets 积分 give a member's exact items
+// with their place without settling the whole town for every question.
+func Place(r *Rules, others []MemberResult, me MemberResult) MemberResult {
+	rRankElig(r, &me)
+	list := make([]*memberAcc, 0, len(others)+1)
+	mine := &memberAcc{MemberResult: me}
+	list = append(list, mine)
+	for i := range others {
+		if others[i].UserID != me.UserID && others[i].Eligible {
+			list = append(list, &memberAcc{MemberResult: others[i]})
+		}
+	}
+	rankMonth(r, list)
+	return mine.MemberResult
+}

@@ -9,6 +9,7 @@ import (
 	"gridbot/bot/server"
 	"gridbot/config"
 	"gridbot/handlers"
+	"gridbot/results"
 	"gridbot/storage/kv"
 )
 
@@ -28,7 +29,8 @@ func init() {
 未配置的平台不启用（启动日志会说明）。密钥也可用 变量名_FILE 指向文件。
 GRIDBOT_TOWN 指定回调属于哪个镇（库中只有一个镇时可不设）；多个镇用 GRIDBOT_CONFIG_FILE (YAML) 为每个镇
 配置各自的路径与密钥。GRIDBOT_BOT_NAMES 机器人名字（逗号分隔，默认 网格助手）；GRIDBOT_USER_RATE 每人
-每分钟命令数上限（默认 10，0 为不限）。多副本运行时请使用 PostgreSQL 与 Redis（GRIDBOT_REDIS_URL）。
+每分钟命令数上限（默认 10，0 为不限）；GRIDBOT_RANKING_TTL 全镇排行的复用时长（默认 30s，0 为每次
+重新结算；「积分」的明细始终实时，名次按不超过该时长前的排行）。多副本运行时请使用 PostgreSQL 与 Redis（GRIDBOT_REDIS_URL）。
 收到 SIGTERM 后不再接收新连接，处理完进行中的回调并发完回复后退出。`,
 		Run: runServe,
 	})
@@ -76,7 +78,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if cfg.RedisURL == "" {
 		log.Warn("GRIDBOT_REDIS_URL is unset: dedupe, rate limits and the WeCom token live in this process; run one replica only")
 	}
-	srv, err := server.New(scfg, server.Deps{Store: st, KV: k, Handler: handlers.New(rules), Logger: log, Clock: e.Clock})
+	h := handlers.New(rules)
+	h.Board = results.NewBoard(scfg.RankingTTL)
+	srv, err := server.New(scfg, server.Deps{Store: st, KV: k, Handler: h, Logger: log, Clock: e.Clock})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -37,13 +38,18 @@ const checkinDaysRange = ` AND CAST(at_ms AS BIGINT) >= $5 AND CAST(at_ms AS BIG
 
 // checkinDays returns the check-in days of [from, to) by person and month,
 // sorted by month, user id and Late: one query per month of the period.
-func (t *tx) checkinDays(townID int64, from, to time.Time) ([]gridbot.CheckinMonth, error) {
+// With a user id, only that person's (MemberFacts).
+func (t *tx) checkinDays(townID int64, from, to time.Time, userID string) ([]gridbot.CheckinMonth, error) {
 	var out []gridbot.CheckinMonth
 	for m := monthStart(from); m.Before(to); m = m.AddDate(0, 1, 0) {
 		month := gridbot.Month(m)
 		query, args := checkinDaysQuery, []any{townID, month, m.UnixMilli(), to.UnixMilli()}
 		if from.After(m) || to.Before(m.AddDate(0, 1, 0)) {
 			query, args = query+checkinDaysRange, append(args, from.UnixMilli())
+		}
+		if userID != "" {
+			args = append(args, userID)
+			query += fmt.Sprintf(` AND userid = $%d`, len(args))
 		}
 		query += ` GROUP BY userid`
 		n := len(out)

@@ -46,6 +46,10 @@ type Dialect struct {
 	// that binding searches one by one: quadratic in the count of parameters,
 	// which made a 5,500-parameter insert a hundred times slower.
 	PlainParams bool
+	// ListAgg aggregates the user ids of one fact's list (a list table
+	// aliased l) into one text in list order, separated by listSep (U+001F,
+	// which no user id holds): a fact and its list in one row (MemberFacts).
+	ListAgg string
 	// MigrationLock, when set, is run first in each migration transaction so
 	// that two replicas starting at once do not migrate the same schema twice.
 	MigrationLock string
@@ -57,6 +61,7 @@ var SQLite = Dialect{
 	IDType:      "INTEGER PRIMARY KEY AUTOINCREMENT",
 	BlobType:    "BLOB",
 	PlainParams: true,
+	ListAgg:     "group_concat(l.userid, char(31) ORDER BY l.pos)",
 }
 
 // Postgres is the dialect of PostgreSQL through pgx.
@@ -67,6 +72,7 @@ var Postgres = Dialect{
 	ForUpdate:     " FOR UPDATE",
 	SkipLocked:    " FOR UPDATE SKIP LOCKED",
 	ViewIsolation: sql.LevelRepeatableRead,
+	ListAgg:       "string_agg(l.userid, chr(31) ORDER BY l.pos)",
 	// The key is "gridbot" read as a big-endian integer; the lock
 	// is released when the migration transaction ends.
 	MigrationLock: "SELECT pg_advisory_xact_lock(29117719582502772)",

@@ -45,7 +45,7 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 
 	// Every fact query below takes the town as $1 and the period as [$2, $3).
 	args := []any{townID, from.UnixMilli(), to.UnixMilli()}
-	if f.CheckinDays, err = t.checkinDays(townID, from, to); err != nil {
+	if f.CheckinDays, err = t.checkinDays(townID, from, to, ""); err != nil {
 		return nil, err
 	}
 	if err := t.periodLists(f, args); err != nil {
@@ -70,14 +70,19 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 // to, and reported at most issueLookback before from or dispatched, closed or
 // rated within the period.
 func (t *tx) periodIssues(townID int64, from, to time.Time) ([]gridbot.Issue, error) {
-	return t.issues(issueSelect+` WHERE f.town_id = $1 AND f.reported_at_ms < $3 AND (
+	return t.issues(issueSelect+issuesOfPeriod+issuesInOrder,
+		townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli())
+}
+
+// issuesOfPeriod keeps the issues of town $1 that matter for [$2, $3),
+// $4 being $2 less issueLookback (periodIssues).
+const issuesOfPeriod = ` WHERE f.town_id = $1 AND f.reported_at_ms < $3 AND (
 			f.reported_at_ms >= $4
 			OR (f.dispatched_at_ms >= $2 AND f.dispatched_at_ms < $3)
 			OR (f.closed_at_ms >= $2 AND f.closed_at_ms < $3)
-			OR (f.rated_at_ms >= $2 AND f.rated_at_ms < $3))
-		ORDER BY f.reported_at_ms, f.no`,
-		townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli())
-}
+			OR (f.rated_at_ms >= $2 AND f.rated_at_ms < $3))`
+
+const issuesInOrder = ` ORDER BY f.reported_at_ms, f.no`
 
 // periodBasePoints returns the base points of every month that overlaps
 // [from, to). Months are 'YYYY-MM' text, so their order is the text's order.

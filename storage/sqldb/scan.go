@@ -9,8 +9,10 @@ import (
 // The SELECTs of the facts, each table aliased f, and the scanners that read
 // their rows in the same column order.
 
-const activitySelect = `SELECT f.id, f.town_id, f.grid_id, f.category, f.content, f.leader, f.at_ms, ` +
-	recordColumns + ` FROM activities f`
+const (
+	activityColumns = `f.id, f.town_id, f.grid_id, f.category, f.content, f.leader, f.at_ms, ` + recordColumns
+	activitySelect  = `SELECT ` + activityColumns + ` FROM activities f`
+)
 
 func scanActivity(r scanner) (gridbot.Activity, error) {
 	var a gridbot.Activity
@@ -21,8 +23,11 @@ func scanActivity(r scanner) (gridbot.Activity, error) {
 	return a, err
 }
 
-const deliberationSelect = `SELECT f.id, f.town_id, f.no, f.grid_id, f.minutes, f.leader, f.at_ms,
-	f.confirmed_by, f.confirmed_at_ms, ` + recordColumns + ` FROM deliberations f`
+const (
+	deliberationColumns = `f.id, f.town_id, f.no, f.grid_id, f.minutes, f.leader, f.at_ms,
+	f.confirmed_by, f.confirmed_at_ms, ` + recordColumns
+	deliberationSelect = `SELECT ` + deliberationColumns + ` FROM deliberations f`
+)
 
 func scanDeliberation(r scanner) (gridbot.Deliberation, error) {
 	var d gridbot.Deliberation
@@ -34,8 +39,10 @@ func scanDeliberation(r scanner) (gridbot.Deliberation, error) {
 	return d, err
 }
 
-const publicitySelect = `SELECT f.id, f.town_id, f.no, f.level, f.comprehensive, f.title, f.at_ms, ` +
-	recordColumns + ` FROM publicity f`
+const (
+	publicityColumns = `f.id, f.town_id, f.no, f.level, f.comprehensive, f.title, f.at_ms, ` + recordColumns
+	publicitySelect  = `SELECT ` + publicityColumns + ` FROM publicity f`
+)
 
 func scanPublicity(r scanner) (gridbot.Publicity, error) {
 	var p gridbot.Publicity

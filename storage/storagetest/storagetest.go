@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"PeriodFactsCheckinDays", testPeriodFactsCheckinDays},
 		{"PeriodFactsLists", testPeriodFactsLists},
 		{"PeriodFactsShape", testPeriodFactsShape},
+		{"MemberFacts", testMemberFacts},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Webhooks", testWebhooks},
 		{"OutboxRollback", testOutboxRollback},

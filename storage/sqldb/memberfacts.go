@@ -1,0 +1,168 @@
+package sqldb
+
+import (
+	"database/sql"
+	"strings"
+	"time"
+
+	"gridbot"
+)
+
+// listSep separates the user ids of a list aggregated by Dialect.ListAgg.
+const listSep = "\x1f"
+
+// memberGrids selects the grids the person with user id $<user> of town $1
+// belonged to at some time in [$2, $3): the grids whose facts can cost or
+// earn them points (grid penalties, overdue marks).
+func memberGrids(user string) string {
+	return `SELECT m.grid_id FROM memberships m JOIN people p ON p.id = m.person_id
+		WHERE p.town_id = $1 AND p.userid = $` + user + ` AND m.grid_id IS NOT NULL
+		AND (m.valid_from_ms IS NULL OR m.valid_from_ms < $3) AND (m.valid_to_ms IS NULL OR m.valid_to_ms > $2)`
+}
+
+// MemberFacts loads what scoring needs for one member's result in [from,
+// to): the member, their roster history and its grids, the member's
+// check-ins, adjustments and base points, the facts with the member in
+// their list (activities and deliberations they took part in or led,
+// publicity involving them), and every activity and issue of the grids they
+// belonged to in the period. The member's result from these is the one
+// PeriodFacts gives them; anyone else's is not. About ten small queries on
+// indexes, whatever the town's size.
+func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time) (*gridbot.Facts, error) {
+	f := &gridbot.Facts{Town: gridbot.Town{ID: townID}, From: from, To: to}
+	if err := t.memberRoster(f, userID); err != nil {
+		return nil, err
+	}
+	if len(f.People) == 0 {
+		return f, nil
+	}
+	var err error
+	if f.CheckinDays, err = t.checkinDays(townID, from, to, userID); err != nil {
+		return nil, err
+	}
+	args := []any{townID, from.UnixMilli(), to.UnixMilli(), userID}
+	list := func(table, idColumn string) string {
+		return `, (SELECT ` + t.d.ListAgg + ` FROM ` + table + ` l WHERE l.` + idColumn + ` = f.id)`
+	}
+	err = collectListed(t, &f.Activities, scanActivity, func(a *gridbot.Activity) *[]string { return &a.Participants },
+		`SELECT `+activityColumns+list("activity_participants", "activity_id")+` FROM activities f`+inPeriod+` AND (
+			f.grid_id IN (`+memberGrids("4")+`) OR f.leader = $4
+			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, args...)
+	if err != nil {
+		return nil, t.fail("member activities", err)
+	}
+	err = collectListed(t, &f.Deliberations, scanDeliberation, func(d *gridbot.Deliberation) *[]string { return &d.Participants },
+		`SELECT `+deliberationColumns+list("deliberation_participants", "deliberation_id")+` FROM deliberations f`+inPeriod+` AND (
+			f.leader = $4 OR f.id IN (SELECT l.deliberation_id FROM deliberation_participants l WHERE l.userid = $4))`+byTime, args...)
+	if err != nil {
+		return nil, t.fail("member deliberations", err)
+	}
+	err = collectListed(t, &f.Publicity, scanPublicity, func(p *gridbot.Publicity) *[]string { return &p.Involved },
+		`SELECT `+publicityColumns+list("publicity_involved", "publicity_id")+` FROM publicity f`+inPeriod+`
+			AND f.id IN (SELECT l.publicity_id FROM publicity_involved l WHERE l.userid = $4)`+byTime, args...)
+	if err != nil {
+		return nil, t.fail("member publicity", err)
+	}
+	if f.Adjustments, err = collect(t, scanAdjustment, adjustmentSelect+inPeriod+` AND f.userid = $4`+byTime, args...); err != nil {
+		return nil, t.fail("member adjustments", err)
+	}
+	f.Issues, err = t.issues(issueSelect+issuesOfPeriod+` AND (f.grid_id IN (`+memberGrids("5")+`)
+			OR f.assignee = $5 OR f.reported_by = $5)`+issuesInOrder,
+		townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli(), userID)
+	if err != nil {
+		return nil, err
+	}
+	if f.BasePoints, err = t.memberBasePoints(townID, userID, from, to); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// memberRoster sets f's People to the member, Memberships to their roster
+// history and Grids to the grids of that history, in one query.
+func (t *tx) memberRoster(f *gridbot.Facts, userID string) error {
+	var p gridbot.Person
+	var role, mRole sql.NullString
+	var gridID, villageID, from, to sql.NullInt64
+	var g gridbot.Grid
+	seen := map[int64]bool{}
+	err := t.queryAll(func(r scanner) error {
+		if err := r.Scan(&p.ID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone, &p.Active,
+			&gridID, &mRole, &from, &to, &villageID, &g.Name, &g.Village, &g.District); err != nil {
+			return err
+		}
+		p.TownID, p.Role = f.Town.ID, gridbot.Role(role.String)
+		if len(f.People) == 0 {
+			f.People = append(f.People, p)
+		}
+		if !mRole.Valid { // no membership at all
+			return nil
+		}
+		m := gridbot.Membership{PersonID: p.ID, UserID: p.UserID, GridID: gridID.Int64, Role: gridbot.Role(mRole.String),
+			From: instant(from), To: instant(to)}
+		f.Memberships = append(f.Memberships, m)
+		if m.GridID != 0 && !seen[m.GridID] {
+			seen[m.GridID] = true
+			g.ID, g.TownID, g.VillageID = m.GridID, f.Town.ID, villageID.Int64
+			f.Grids = append(f.Grids, g)
+		}
+		if !to.Valid { // the open membership: the person's current grid
+			f.People[0].GridID, f.People[0].Grid, f.People[0].Village = m.GridID, g.Name, g.Village
+		}
+		return nil
+	}, `SELECT p.id, p.userid, p.name, p.role, p.party, p.phone, p.active,
+			m.grid_id, m.role, m.valid_from_ms, m.valid_to_ms, g.village_id, COALESCE(g.name, ''), COALESCE(v.name, ''), COALESCE(d.name, '')
+		FROM people p
+			LEFT JOIN memberships m ON m.person_id = p.id
+			LEFT JOIN grids g ON g.id = m.grid_id
+			LEFT JOIN villages v ON v.id = g.village_id
+			LEFT JOIN districts d ON d.id = v.district_id
+		WHERE p.town_id = $1 AND p.userid = $2 ORDER BY m.id`, f.Town.ID, userID)
+	if err != nil {
+		return t.fail("member roster", err)
+	}
+	return nil
+}
+
+// collectListed runs query, whose last column is a fact's list aggregated by
+// Dialect.ListAgg, and appends its facts to out with their lists.
+func collectListed[T any](t *tx, out *[]T, scan func(scanner) (T, error), list func(*T) *[]string, query string, args ...any) error {
+	return t.queryAll(func(r scanner) error {
+		var agg sql.NullString
+		v, err := scan(withColumn{r, &agg})
+		if err != nil {
+			return err
+		}
+		if agg.String != "" {
+			*list(&v) = strings.Split(agg.String, listSep)
+		}
+		*out = append(*out, v)
+		return nil
+	}, query, args...)
+}
+
+// withColumn scans one more column, after those its scanner's caller asks for.
+type withColumn struct {
+	r    scanner
+	last any
+}
+
+func (w withColumn) Scan(dest ...any) error { return w.r.Scan(append(dest, w.last)...) }
+
+// memberBasePoints returns the member's base points of the months that
+// overlap [from, to), in month order.
+func (t *tx) memberBasePoints(townID int64, userID string, from, to time.Time) ([]gridbot.BasePoint, error) {
+	if !from.Before(to) {
+		return nil, nil
+	}
+	bps, err := collect(t, func(r scanner) (gridbot.BasePoint, error) {
+		bp := gridbot.BasePoint{UserID: userID}
+		err := r.Scan(&bp.Month, &bp.Points)
+		return bp, err
+	}, `SELECT month, points FROM base_points WHERE town_id = $1 AND userid = $2 AND month >= $3 AND month <= $4 ORDER BY month`,
+		townID, userID, gridbot.Month(from), gridbot.Month(to.Add(-time.Millisecond)))
+	if err != nil {
+		return nil, t.fail("member base points", err)
+	}
+	return bps, nil
+}

@@ -64,9 +64,10 @@ type Person struct {
 	Phone  string // may be empty
 	GridID int64  // current grid; 0 for office staff and people who left
 	Grid   string // current grid name, for display
-	// Village is the current village name, for display.
-	Village string
-	Active  bool // false once the person left the roster
+	// VillageID and Village are the current grid's village and its name.
+	VillageID int64
+	Village   string
+	Active    bool // false once the person left the roster
 }
 
 // Membership is one stretch of a person's history: from From (inclusive) to To

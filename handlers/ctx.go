@@ -137,7 +137,9 @@ func (c *Ctx) senderGrid() (gridbot.Grid, error) {
 	if c.Sender.GridID == 0 {
 		return gridbot.Grid{}, gridbot.Errorf(gridbot.EFORBIDDEN, "你目前不属于任何网格，不能「%s」。请联系党建办核对花名册。", c.Call.Cmd.Name)
 	}
-	return c.Grid(c.Sender.GridID)
+	// The sender's lookup read their grid already: no need to read the town's.
+	s := c.Sender
+	return gridbot.Grid{ID: s.GridID, TownID: c.TownID, VillageID: s.VillageID, Name: s.Grid, Village: s.Village}, nil
 }
 
 // scope is where name resolution looks first: the sender's grid and village.

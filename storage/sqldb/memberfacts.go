@@ -107,7 +107,7 @@ func (t *tx) memberRoster(f *gridbot.Facts, userID string) error {
 			f.Grids = append(f.Grids, g)
 		}
 		if !to.Valid { // the open membership: the person's current grid
-			f.People[0].GridID, f.People[0].Grid, f.People[0].Village = m.GridID, g.Name, g.Village
+			f.People[0].GridID, f.People[0].Grid, f.People[0].VillageID, f.People[0].Village = m.GridID, g.Name, g.VillageID, g.Village
 		}
 		return nil
 	}, `SELECT p.id, p.userid, p.name, p.role, p.party, p.phone, p.active,

@@ -12,7 +12,7 @@ import (
 // personColumns select a person with their current grid and village, taken
 // from the open membership (valid_to_ms IS NULL), if any.
 const personColumns = `p.id, p.town_id, p.userid, p.name, p.role, p.party, p.phone, p.active,
-	COALESCE(g.id, 0), COALESCE(g.name, ''), COALESCE(v.name, '')`
+	COALESCE(g.id, 0), COALESCE(g.name, ''), COALESCE(g.village_id, 0), COALESCE(v.name, '')`
 
 const personFrom = `people p
 	LEFT JOIN memberships m ON m.person_id = p.id AND m.valid_to_ms IS NULL
@@ -23,7 +23,7 @@ func scanPerson(r scanner) (gridbot.Person, error) {
 	var p gridbot.Person
 	var role string
 	err := r.Scan(&p.ID, &p.TownID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone, &p.Active,
-		&p.GridID, &p.Grid, &p.Village)
+		&p.GridID, &p.Grid, &p.VillageID, &p.Village)
 	p.Role = gridbot.Role(role)
 	return p, err
 }

@@ -52,7 +52,7 @@ func (t *tx) periodRoster(townID int64, grids []gridbot.Grid) ([]gridbot.Person,
 			if !to.Valid { // the open membership: the person's current grid
 				p.GridID = m.GridID
 				if g := gridByID[m.GridID]; g != nil {
-					p.Grid, p.Village = g.Name, g.Village
+					p.Grid, p.VillageID, p.Village = g.Name, g.VillageID, g.Village
 				}
 			}
 		}

@@ -174,7 +174,7 @@ func testPeople(t *testing.T, s gridbot.Store) {
 		p, err := tx.PersonByUserID(a.ID, "U002")
 		must(t, err)
 		want := gridbot.Person{ID: a.People["U002"].ID, TownID: a.ID, UserID: "U002", Name: "李娜", Role: gridbot.RoleMember,
-			Phone: "13800000000", GridID: a.Grid1.ID, Grid: "海风村第一网格", Village: "海风村", Active: true}
+			Phone: "13800000000", GridID: a.Grid1.ID, Grid: "海风村第一网格", VillageID: a.Grid1.VillageID, Village: "海风村", Active: true}
 		if p != want {
 			t.Errorf("PersonByUserID = %+v\nwant %+v", p, want)
 		}

@@ -45,15 +45,24 @@ func (b *Board) now() time.Time {
 // Month returns the month's results: the published ones when the month is
 // published, otherwise the live ones of Live. It says which.
 func (b *Board) Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
-	if _, _, err := scoring.MonthBounds(month); err != nil {
+	_, to, err := scoring.MonthBounds(month)
+	if err != nil {
 		return nil, false, err
 	}
-	if res, err := frozen(tx, townID, month); err != nil || res != nil {
-		return res, res != nil, err
+	if mayBePublished(to, at) {
+		if res, err := frozen(tx, townID, month); err != nil || res != nil {
+			return res, res != nil, err
+		}
 	}
 	res, err := b.Live(tx, townID, rules, month, at)
 	return res, false, err
 }
+
+// mayBePublished reports whether a month ending at to can have been
+// published as at at: PublishMonth takes only months that are over, so as at
+// an instant inside the month (a member asking about the current one, the
+// commonest question) the month is live and the store need not be asked.
+func mayBePublished(to, at time.Time) bool { return at.IsZero() || !at.Before(to) }
 
 // Live returns the month's live results as at at, or those settled less than
 // TTL ago. The month must not be published (Month says).

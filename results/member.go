@@ -18,10 +18,12 @@ func Member(tx gridbot.Tx, board *Board, townID int64, rules *scoring.Rules, mon
 	if err != nil {
 		return nil, false, err
 	}
-	if res, err := frozen(tx, townID, month); err != nil {
-		return nil, false, err
-	} else if res != nil {
-		return find(res, userID), true, nil
+	if mayBePublished(to, at) {
+		if res, err := frozen(tx, townID, month); err != nil {
+			return nil, false, err
+		} else if res != nil {
+			return find(res, userID), true, nil
+		}
 	}
 	f, err := tx.MemberFacts(townID, userID, from, readTo(from, to, at))
 	if err != nil {

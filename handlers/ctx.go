@@ -119,6 +119,9 @@ func (c *Ctx) Grids() ([]gridbot.Grid, error) {
 
 // Grid returns the grid with id.
 func (c *Ctx) Grid(id int64) (gridbot.Grid, error) {
+	if id != 0 && id == c.Sender.GridID {
+		return c.senderGrid()
+	}
 	gs, err := c.Grids()
 	if err != nil {
 		return gridbot.Grid{}, err

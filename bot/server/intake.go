@@ -10,6 +10,7 @@ import (
 	"gridbot"
 	"gridbot/bot"
 	"gridbot/bot/metrics"
+	"gridbot/storage/kv"
 )
 
 // replyFunc sends o, the reply to the chat a message came from, on the
@@ -63,23 +64,28 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, endpoint string
 
 // process filters duplicates, applies the per-member rate limit, and runs
 // the pipeline. The filter and the limit live in Redis (shared by the
-// replicas) and fail open: when Redis is down the store's unique claim on
-// the message id still counts each message once.
+// replicas), are checked in one round trip (the filter first, so a
+// platform's retry never counts against a member), and fail open: when
+// Redis is down the store's unique claim on the message id still counts
+// each message once, and the command is let through.
 func (s *Server) process(ctx context.Context, m gridbot.Message) bot.Result {
 	key := "msg:" + strconv.FormatInt(m.TownID, 10) + ":" + m.Platform + ":" + m.MsgID
+	a := kv.Admission{SeenKey: key, SeenTTL: bot.DefaultDedupeTTL}
+	if s.cfg.UserRate > 0 {
+		a.RateKey, a.Limit, a.Window = "rate:"+strconv.FormatInt(m.TownID, 10)+":"+m.SenderID, s.cfg.UserRate, time.Minute
+	}
 	kctx, cancel := context.WithTimeout(ctx, KVTimeout)
-	first, err := s.kv.Seen(kctx, key, bot.DefaultDedupeTTL)
+	v, err := s.kv.Admit(kctx, a)
 	cancel()
 	switch {
 	case err != nil:
-		s.log.Warn("dedupe filter unavailable; the store decides", "err", err)
+		s.log.Warn("dedupe filter and rate limiter unavailable; the store decides and the command goes through", "err", err)
 		key = ""
-	case !first:
+	case !v.First:
 		return bot.Result{Code: bot.Duplicate}
-	}
-	if out, limited := s.limit(ctx, m); limited {
+	case !v.Allowed:
 		// The mark stays: a retry of this message is dropped, not answered twice.
-		return bot.Result{Out: out, Code: rateLimited}
+		return bot.Result{Out: s.limited(m, v.RetryAfter), Code: rateLimited}
 	}
 	res := s.pipe.Process(ctx, m)
 	if res.Code == gridbot.EINTERNAL && key != "" {
@@ -93,29 +99,14 @@ func (s *Server) process(ctx context.Context, m gridbot.Message) bot.Result {
 	return res
 }
 
-// limit applies GRIDBOT_USER_RATE: commands a minute per member of a town.
-// It answers the member in Chinese when over; a limiter error lets the
-// command through (the limit protects the bot, not the facts).
-func (s *Server) limit(ctx context.Context, m gridbot.Message) ([]gridbot.Outbound, bool) {
-	if s.cfg.UserRate <= 0 {
-		return nil, false
-	}
-	kctx, cancel := context.WithTimeout(ctx, KVTimeout)
-	defer cancel()
-	key := "rate:" + strconv.FormatInt(m.TownID, 10) + ":" + m.SenderID
-	ok, wait, err := s.kv.Allow(kctx, key, s.cfg.UserRate, time.Minute)
-	if err != nil {
-		s.log.Warn("rate limiter unavailable; letting the command through", "err", err)
-		return nil, false
-	}
-	if ok {
-		return nil, false
-	}
+// limited is the answer to a member over GRIDBOT_USER_RATE (commands a
+// minute per member of a town), in Chinese, with how long to wait.
+func (s *Server) limited(m gridbot.Message, wait time.Duration) []gridbot.Outbound {
 	secs := int(wait.Seconds() + 0.999)
 	text := fmt.Sprintf("你发送命令太频繁了：每人每分钟最多 %d 条。请 %d 秒后再发送，刚才这条没有处理。", s.cfg.UserRate, max(secs, 1))
 	o := gridbot.Outbound{At: m.At, To: m.ChatID, Text: text}
 	if m.ChatKind == gridbot.ChatGroup {
 		o.Mentions = []string{m.SenderID}
 	}
-	return []gridbot.Outbound{o}, true
+	return []gridbot.Outbound{o}
 }

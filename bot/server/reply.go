@@ -29,7 +29,7 @@ func (s *Server) sendAll(endpoint string, t *town, m gridbot.Message, outs []gri
 		}
 	}
 	s.replies.Add(1)
-	go func() {
+	s.workers.Go(func() {
 		defer s.replies.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), s.ReplyTimeout)
 		defer cancel()
@@ -40,7 +40,7 @@ func (s *Server) sendAll(endpoint string, t *town, m gridbot.Message, outs []gri
 		for _, o := range elsewhere {
 			s.notify(ctx, endpoint, t, m, o)
 		}
-	}()
+	})
 }
 
 // notify sends a notice to another chat.

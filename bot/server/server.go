@@ -78,7 +78,8 @@ type Server struct {
 	pipe    *bot.Pipeline
 	towns   []*town
 	mux     *http.ServeMux
-	replies sync.WaitGroup
+	replies sync.WaitGroup // the replies being sent
+	workers *workers       // send them
 
 	// Knobs, set from the constants above; tests shorten them.
 	MaxBody         int64
@@ -100,7 +101,7 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: d.Store, kv: d.KV, log: d.Logger, clock: d.Clock, metrics: d.Metrics, push: d.Push,
 		MaxBody: MaxBody, HandleTimeout: HandleTimeout, ReplyTimeout: ReplyTimeout, ShutdownTimeout: ShutdownTimeout,
-		Retries: 2, RetryWait: 200 * time.Millisecond}
+		Retries: 2, RetryWait: 200 * time.Millisecond, workers: newWorkers(workerIdle)}
 	if s.kv == nil {
 		s.kv = kv.NewMemory(nil)
 	}
@@ -116,7 +117,10 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 	hc := d.HTTPClient
 	if hc == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 64 // replies go to a handful of hosts, many at once
+		// Replies all go to one host (WeCom's response_url is on
+		// qyapi.weixin.qq.com), a hundred or more at once at peak: keep that
+		// many connections rather than close and handshake them again.
+		tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
 		hc = &http.Client{Timeout: 10 * time.Second, Transport: tr}
 	}
 	s.http = resty.NewWithClient(hc).SetLogger(quiet{})

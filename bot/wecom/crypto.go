@@ -17,7 +17,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 )
 
 // blockSize is WeCom's PKCS#7 block: 32 bytes, not AES's 16.
@@ -29,21 +29,31 @@ const headerSize = 20
 // Signature returns WeCom's msg_signature: the lowercase hex SHA-1 of the
 // four strings sorted and concatenated.
 func Signature(token, timestamp, nonce, encrypt string) string {
-	parts := []string{token, timestamp, nonce, encrypt}
-	sort.Strings(parts)
-	h := sha1.New()
+	sum := sign(token, timestamp, nonce, encrypt)
+	return string(sum[:])
+}
+
+// sign is Signature as hex bytes: the parts hashed from one buffer, which
+// allocates once instead of for the sort, the hash and each part.
+func sign(token, timestamp, nonce, encrypt string) [2 * sha1.Size]byte {
+	parts := [4]string{token, timestamp, nonce, encrypt}
+	slices.Sort(parts[:])
+	b := make([]byte, 0, len(token)+len(timestamp)+len(nonce)+len(encrypt))
 	for _, p := range parts {
-		h.Write([]byte(p))
+		b = append(b, p...)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha1.Sum(b)
+	var out [2 * sha1.Size]byte
+	hex.Encode(out[:], sum[:])
+	return out
 }
 
 // VerifySignature reports whether signature is the msg_signature of the
 // other four, comparing in constant time so that a forger cannot learn the
 // expected value byte by byte from response times.
 func VerifySignature(token, timestamp, nonce, encrypt, signature string) bool {
-	want := Signature(token, timestamp, nonce, encrypt)
-	return subtle.ConstantTimeCompare([]byte(want), []byte(signature)) == 1
+	want := sign(token, timestamp, nonce, encrypt)
+	return subtle.ConstantTimeCompare(want[:], []byte(signature)) == 1
 }
 
 // DecodeAESKey turns the 43-character EncodingAESKey into the 32-byte AES
@@ -79,19 +89,22 @@ func Decrypt(key []byte, encrypt string) (msg []byte, receiveID string, err erro
 	if len(key) != 32 {
 		return nil, "", fmt.Errorf("%w: key is %d bytes, want 32", ErrDecrypt, len(key))
 	}
-	ct, err := base64.StdEncoding.DecodeString(encrypt)
+	// Decoded into one buffer and decrypted in place: the message is
+	// returned as a slice of it.
+	pt := make([]byte, base64.StdEncoding.DecodedLen(len(encrypt)))
+	n, err := base64.StdEncoding.Decode(pt, []byte(encrypt))
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: bad base64", ErrDecrypt)
 	}
-	if len(ct) == 0 || len(ct)%blockSize != 0 {
-		return nil, "", fmt.Errorf("%w: ciphertext of %d bytes is not a positive multiple of %d", ErrDecrypt, len(ct), blockSize)
+	pt = pt[:n]
+	if len(pt) == 0 || len(pt)%blockSize != 0 {
+		return nil, "", fmt.Errorf("%w: ciphertext of %d bytes is not a positive multiple of %d", ErrDecrypt, len(pt), blockSize)
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", ErrDecrypt, err)
 	}
-	pt := make([]byte, len(ct))
-	cipher.NewCBCDecrypter(block, key[:aes.BlockSize]).CryptBlocks(pt, ct)
+	cipher.NewCBCDecrypter(block, key[:aes.BlockSize]).CryptBlocks(pt, pt)
 
 	pad := int(pt[len(pt)-1])
 	if pad < 1 || pad > blockSize {
@@ -106,11 +119,11 @@ func Decrypt(key []byte, encrypt string) (msg []byte, receiveID string, err erro
 	if len(pt) < headerSize {
 		return nil, "", fmt.Errorf("%w: plaintext too short", ErrDecrypt)
 	}
-	n := binary.BigEndian.Uint32(pt[16:headerSize])
-	if uint64(n) > uint64(len(pt)-headerSize) {
-		return nil, "", fmt.Errorf("%w: message length %d beyond the plaintext", ErrDecrypt, n)
+	size := binary.BigEndian.Uint32(pt[16:headerSize])
+	if uint64(size) > uint64(len(pt)-headerSize) {
+		return nil, "", fmt.Errorf("%w: message length %d beyond the plaintext", ErrDecrypt, size)
 	}
-	end := headerSize + int(n)
+	end := headerSize + int(size)
 	return pt[headerSize:end:end], string(pt[end:]), nil
 }
 

@@ -34,6 +34,10 @@ func TestDecodeRobotBody(t *testing.T) {
 		`{"encrypt":"abc"}`:              "abc",
 		` {"encrypt": "a+b/c=="} `:       "a+b/c==",
 		`{"encrypt":"abc","later":true}`: "abc",
+		"{\"encrypt\":\"a+b/c==\"}\r\n":  "a+b/c==",
+		`{"encrypt":"a\/b"}`:             "a/b", // escapes: the decoder's
+		`{"encrypt":"a b"}`:              "a b",
+		`{"encrypt":"a","encrypt":"b"}`:  "b",
 	} {
 		if got, err := DecodeRobotBody([]byte(body)); err != nil || got != want {
 			t.Errorf("DecodeRobotBody(%s) = %q, %v", body, got, err)
@@ -45,6 +49,22 @@ func TestDecodeRobotBody(t *testing.T) {
 			t.Errorf("DecodeRobotBody(%s) = %q, %v; want ErrMalformed", body, got, err)
 		}
 	}
+}
+
+// FuzzDecodeRobotBody: the fast path for WeCom's own shape reads every
+// body exactly as the JSON decoder does.
+func FuzzDecodeRobotBody(f *testing.F) {
+	for _, s := range []string{`{"encrypt":"abc"}`, ` {"encrypt":"a+b/c=="}` + "\n", `{"encrypt":""}`, `{"encrypt":"a"}x`,
+		`{"encrypt":"a\u0041"}`, "{\"encrypt\":\"a\u00a0\"}", "\u00a0{\"encrypt\":\"a\"}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := DecodeRobotBody(body)
+		want, werr := decodeRobotJSON(body)
+		if got != want || (err == nil) != (werr == nil) {
+			t.Fatalf("DecodeRobotBody(%q) = %q, %v; the decoder says %q, %v", body, got, err, want, werr)
+		}
+	})
 }
 
 func TestRobotToMessage(t *testing.T) {

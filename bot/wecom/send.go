@@ -1,23 +1,46 @@
 package wecom
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 
 	"github.com/go-resty/resty/v2"
 )
 
+// MaxAnswer bounds the answer read from a WeCom API: its JSON is a few
+// hundred bytes, and a proxy's error page need not be read whole.
+const MaxAnswer = 64 << 10
+
 // PostJSON POSTs a JSON body to a WeCom URL once and checks the answer with
 // CheckResponse. The caller retries. An error never contains the URL: WeCom
 // URLs carry access tokens and response_url keys, and errors end in logs.
+//
+// It sends with c's *http.Client (its transport, pool and timeout) but not
+// through resty's request pipeline: on every reply that pipeline parsed the
+// URL again and matched content types with regular expressions, costing as
+// much CPU as the HTTP exchange itself, for features (middleware, retries,
+// base URLs) these POSTs do not use.
 func PostJSON(ctx context.Context, c *resty.Client, rawurl string, body []byte) error {
-	resp, err := c.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(body).Post(rawurl)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawurl, bytes.NewReader(body))
 	if err != nil {
 		return StripURL(err)
 	}
-	return CheckResponse(resp.StatusCode(), resp.Body())
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.GetClient().Do(req)
+	if err != nil {
+		return StripURL(err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswer))
+	if err != nil {
+		return &TransportError{Op: "Post", Err: err}
+	}
+	return CheckResponse(resp.StatusCode, answer)
 }
 
 // ReplyResponseURL posts one markdown reply to a smart robot message's

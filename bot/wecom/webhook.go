@@ -42,6 +42,14 @@ func WebhookMarkdown(content string) []byte { return MarkdownReply(content) }
 // content. A maxBytes below utf8.UTFMax counts as utf8.UTFMax.
 func SplitMarkdown(s string, maxBytes int) []string {
 	maxBytes = max(maxBytes, utf8.UTFMax)
+	if len(s) <= maxBytes {
+		// One message (most replies): the loop below would rebuild s with
+		// its edge blank lines dropped, which is what Trim gives.
+		if t := strings.Trim(s, "\n"); strings.TrimSpace(t) != "" {
+			return []string{t}
+		}
+		return nil
+	}
 	var out []string
 	var cur strings.Builder
 	flush := func() {

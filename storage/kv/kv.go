@@ -33,8 +33,8 @@
 //
 // Likewise a Lock error means "not leader this time" (skip the job, try on
 // the next tick), an Allow error means "let the command through" (the limit
-// protects the bot, not the facts), and a cache error means "fetch a fresh
-// token".
+// protects the bot, not the facts), an Admit error means both a Seen and an
+// Allow error, and a cache error means "fetch a fresh token".
 package kv
 
 import (
@@ -52,6 +52,7 @@ type KV interface {
 	Dedupe
 	Locker
 	Limiter
+	Gate
 	Cache
 	// Ping reports whether the backing store answers; /readyz calls it.
 	Ping(ctx context.Context) error

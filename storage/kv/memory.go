@@ -111,12 +111,16 @@ func (m *Memory) Seen(ctx context.Context, key string, ttl time.Duration) (bool,
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
+	return m.seen(key, ttl, m.now()), nil
+}
+
+// seen is Seen for callers holding mu.
+func (m *Memory) seen(key string, ttl time.Duration, now time.Time) bool {
 	if m.live(seenSpace+key, now) != nil {
-		return false, nil
+		return false
 	}
 	m.put(seenSpace+key, &item{expires: now.Add(ttl)}, now)
-	return true, nil
+	return true
 }
 
 // Forget implements Dedupe.
@@ -159,7 +163,12 @@ func (m *Memory) Allow(ctx context.Context, key string, limit int, window time.D
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
+	ok, wait := m.allow(key, limit, window, m.now())
+	return ok, wait, nil
+}
+
+// allow is Allow for callers holding mu.
+func (m *Memory) allow(key string, limit int, window time.Duration, now time.Time) (bool, time.Duration) {
 	it := m.live(rateSpace+key, now)
 	if it == nil {
 		it = &item{}
@@ -173,11 +182,11 @@ func (m *Memory) Allow(ctx context.Context, key string, limit int, window time.D
 	}
 	it.hits = it.hits[i:]
 	if len(it.hits) >= limit {
-		return false, it.hits[0].Add(window).Sub(now), nil
+		return false, it.hits[0].Add(window).Sub(now)
 	}
 	it.hits = append(it.hits, now)
 	it.expires = now.Add(window)
-	return true, 0, nil
+	return true, 0
 }
 
 // Get implements Cache.

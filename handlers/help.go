@@ -31,12 +31,15 @@ func runHelp(c *Ctx) (*Reply, error) {
 
 // HelpText is the reply to 帮助: every command, its form and what it does.
 func (r *Registry) HelpText() string {
-	var b strings.Builder
-	b.WriteString("网格助手命令（@我 后发送；「帮助 命令」看详细写法）：")
-	for _, c := range r.cmds {
-		fmt.Fprintf(&b, "\n· %s —— %s（%s）", c.Form, c.Summary, c.WhoText())
-	}
-	return b.String()
+	r.help.once.Do(func() {
+		var b strings.Builder
+		b.WriteString("网格助手命令（@我 后发送；「帮助 命令」看详细写法）：")
+		for _, c := range r.cmds {
+			fmt.Fprintf(&b, "\n· %s —— %s（%s）", c.Form, c.Summary, c.WhoText())
+		}
+		r.help.text = b.String()
+	})
+	return r.help.text
 }
 
 // HelpText is the reply to 帮助 <命令>.

@@ -7,6 +7,7 @@ package handlers
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"gridbot"
 )
@@ -56,6 +57,10 @@ func (c *Command) WhoText() string {
 type Registry struct {
 	cmds   []*Command
 	byWord map[string]*Command // command words and aliases, folded
+	help   struct {            // HelpText, written once: the registry never changes
+		once sync.Once
+		text string
+	}
 }
 
 // NewRegistry returns the registry of every command in commands.md.

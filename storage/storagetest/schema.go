@@ -3,6 +3,7 @@ package storagetest
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -16,7 +17,7 @@ func PostgresSchemaURL(t testing.TB) string {
 	t.Helper()
 	base := PostgresURL(t)
 	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, base)
+	admin, err := pgx.Connect(ctx, withoutPoolParams(base))
 	if err != nil {
 		t.Fatalf("connect to %s: %v", PostgresURLEnv, err)
 	}
@@ -37,6 +38,24 @@ func PostgresSchemaURL(t testing.TB) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// withoutPoolParams drops pgxpool's own parameters (pool_max_conns, ...) from
+// a database URL, which a single connection would send to the server as
+// settings it does not know.
+func withoutPoolParams(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }

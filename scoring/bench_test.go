@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,6 +91,9 @@ func syntheticTown() *gridbot.Facts {
 				Category: "组织纪律", At: at})
 		}
 	}
+	// In the order PeriodFacts gives them, time after time, grids mixed.
+	slices.SortStableFunc(f.Activities, func(x, y gridbot.Activity) int { return x.At.Compare(y.At) })
+	slices.SortStableFunc(f.Issues, func(x, y gridbot.Issue) int { return x.ReportedAt.Compare(y.ReportedAt) })
 	return f
 }
 

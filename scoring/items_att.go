@@ -23,7 +23,7 @@ func rAttFull(m *monthRun, a *memberAcc) (Item, bool) {
 	if a.CheckinDays < m.days {
 		return Item{}, false
 	}
-	return Item{Rule: RAttFull, Name: "打卡全勤", Points: m.r.Monthly.Attendance.FullPoints, Ref: attRef(a)}, true
+	return Item{Rule: RAttFull, Name: "打卡全勤", Points: m.r.Monthly.Attendance.FullPoints, Ref: attRef(m, a)}, true
 }
 
 // rAtt20 is R-ATT-20: checked in on many_days (20) days or more.
@@ -32,7 +32,7 @@ func rAtt20(m *monthRun, a *memberAcc) (Item, bool) {
 	if a.CheckinDays < at.ManyDays {
 		return Item{}, false
 	}
-	return Item{Rule: RAtt20, Name: fmt.Sprintf("打卡%d天以上", at.ManyDays), Points: at.ManyPoints, Ref: attRef(a)}, true
+	return Item{Rule: RAtt20, Name: m.text.att20, Points: at.ManyPoints, Ref: attRef(m, a)}, true
 }
 
 // rAttLow is R-ATT-LOW: checked in on few_days (10) days or fewer.
@@ -41,7 +41,12 @@ func rAttLow(m *monthRun, a *memberAcc) (Item, bool) {
 	if a.CheckinDays > at.FewDays {
 		return Item{}, false
 	}
-	return Item{Rule: RAttLow, Name: fmt.Sprintf("打卡%d天以下", at.FewDays), Points: at.FewPoints, Ref: attRef(a)}, true
+	return Item{Rule: RAttLow, Name: m.text.attLow, Points: at.FewPoints, Ref: attRef(m, a)}, true
 }
 
-func attRef(a *memberAcc) string { return fmt.Sprintf("打卡 %d 天", a.CheckinDays) }
+func attRef(m *monthRun, a *memberAcc) string {
+	if a.CheckinDays < len(m.text.days) {
+		return m.text.days[a.CheckinDays]
+	}
+	return fmt.Sprintf("打卡 %d 天", a.CheckinDays)
+}

@@ -37,6 +37,9 @@ func nativeActivity(m *monthRun, a *memberAcc, act *gridbot.Activity) {
 // month and for closing, in the month, an issue assigned to the member.
 func nativeIssue(m *monthRun, is *gridbot.Issue) {
 	n := m.r.Monthly.Base.Native
+	if n.IssueReported == 0 && n.IssueClosed == 0 {
+		return // the 2020 scheme's: no look-ups for the town's 200k issues
+	}
 	if a := m.accs[is.ReportedBy]; a != nil && n.IssueReported != 0 && m.w.has(is.ReportedAt) {
 		a.book(Item{Rule: RBase, Name: "基础积分（上报问题）", Points: n.IssueReported,
 			Ref: issueRef(is), Date: gridbot.Day(is.ReportedAt), seq: is.No})

@@ -33,13 +33,13 @@ func rDelib(m *monthRun, d *gridbot.Deliberation) {
 	if !m.w.seen(d.At, d.Record) || d.ConfirmedAt.IsZero() || d.ConfirmedAt.After(m.w.at) {
 		return
 	}
-	eachParticipant(d.Leader, d.Participants, func(u string) {
-		a := m.accs[u]
-		if a == nil || a.delibs >= m.r.Monthly.Deliberation.MaxPerMonth {
-			return
+	it := Item{Rule: RDelib, Name: "网格议事", Points: m.r.Monthly.Deliberation.Points,
+		Ref: fmt.Sprintf("议事#%d", d.No), Date: gridbot.Day(d.At), seq: d.No}
+	var buf [16]*memberAcc
+	for _, a := range m.participants(d.GridID, d.Leader, d.Participants, buf[:0]) {
+		if a.delibs < m.r.Monthly.Deliberation.MaxPerMonth {
+			a.delibs++
+			a.book(it)
 		}
-		a.delibs++
-		a.book(Item{Rule: RDelib, Name: "网格议事", Points: m.r.Monthly.Deliberation.Points,
-			Ref: fmt.Sprintf("议事#%d", d.No), Date: gridbot.Day(d.At), seq: d.No})
-	})
+	}
 }

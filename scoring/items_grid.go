@@ -9,9 +9,13 @@ import (
 
 // issues scans the issues once: closings and ratings of the month (for
 // R-GRID-ISSUES, R-RANK-TIE and the index) and the deadlines that passed in
-// the month (R-OVERDUE-*).
+// the month (R-OVERDUE-*). It takes them grid by grid: a big town's month
+// books a million overdue marks to the members of their grids, whose
+// breakdowns then stay at hand. A breakdown is sorted in the end, and its
+// items from different issues differ in their numbers (the store numbers
+// every issue), so the order of the grids changes nothing.
 func (m *monthRun) issues() {
-	for i := range m.f.Issues {
+	for _, i := range gridOrder(len(m.f.Issues), func(i int) int64 { return m.f.Issues[i].GridID }) {
 		is := &m.f.Issues[i]
 		if !m.w.known(is.Record) {
 			continue
@@ -23,7 +27,7 @@ func (m *monthRun) issues() {
 			if !is.ClosedAt.After(m.r.CloseDeadline(is.ReportedAt)) {
 				g.closedOnTime++
 			}
-			if a := m.accs[is.Assignee]; a != nil {
+			if a := m.acc(is.GridID, is.Assignee); a != nil {
 				a.IssuesClosed++
 			}
 		}
@@ -40,20 +44,24 @@ func (m *monthRun) issues() {
 // rGridIssues is R-GRID-ISSUES: the member's grid (at the end of the month)
 // closed fewer than min_issues_closed issues in the month.
 func rGridIssues(m *monthRun, a *memberAcc) {
-	n, want := m.grid(a.GridID).IssuesClosed, m.r.Monthly.Grid.MinIssuesClosed
-	if n < want {
-		a.book(Item{Rule: RGridIssues, Name: fmt.Sprintf("网格问题处置少于%d条", want),
-			Points: m.r.Monthly.Grid.IssuesPoints, Ref: fmt.Sprintf("%s 办结 %d 条", a.Grid, n)})
+	g := m.grid(a.GridID)
+	if n := g.IssuesClosed; n < m.r.Monthly.Grid.MinIssuesClosed {
+		if g.issuesRef == "" {
+			g.issuesRef = fmt.Sprintf("%s 办结 %d 条", a.Grid, n)
+		}
+		a.book(Item{Rule: RGridIssues, Name: m.text.gridIssues, Points: m.r.Monthly.Grid.IssuesPoints, Ref: g.issuesRef})
 	}
 }
 
 // rGridActs is R-GRID-ACTS: the member's grid (at the end of the month)
 // recorded fewer than min_activities collective activities in the month.
 func rGridActs(m *monthRun, a *memberAcc) {
-	n, want := m.grid(a.GridID).Activities, m.r.Monthly.Grid.MinActivities
-	if n < want {
-		a.book(Item{Rule: RGridActs, Name: fmt.Sprintf("网格集体活动少于%d条", want),
-			Points: m.r.Monthly.Grid.ActivitiesPoints, Ref: fmt.Sprintf("%s 活动 %d 条", a.Grid, n)})
+	g := m.grid(a.GridID)
+	if n := g.Activities; n < m.r.Monthly.Grid.MinActivities {
+		if g.actsRef == "" {
+			g.actsRef = fmt.Sprintf("%s 活动 %d 条", a.Grid, n)
+		}
+		a.book(Item{Rule: RGridActs, Name: m.text.gridActs, Points: m.r.Monthly.Grid.ActivitiesPoints, Ref: g.actsRef})
 	}
 }
 
@@ -72,7 +80,7 @@ func rOverdue24H(m *monthRun, is *gridbot.Issue) {
 		g.dispatchOnTime++
 		return
 	}
-	penalize(m, is, mark, ROverdue24H, fmt.Sprintf("问题超过%d小时未流转", o.DispatchHours), o.DispatchPoints)
+	penalize(m, is, mark, ROverdue24H, m.text.overdue24H, o.DispatchPoints)
 }
 
 // rOverdue7D is R-OVERDUE-7D: an issue not dispatched within
@@ -83,7 +91,7 @@ func rOverdue7D(m *monthRun, is *gridbot.Issue) {
 	if !m.w.passed(mark) || doneBy(is.DispatchedAt, mark) {
 		return
 	}
-	penalize(m, is, mark, ROverdue7D, fmt.Sprintf("问题超过%d天未流转", o.DispatchLateDays), o.DispatchLatePoints)
+	penalize(m, is, mark, ROverdue7D, m.text.overdue7D, o.DispatchLatePoints)
 }
 
 // rOverdueClose is R-OVERDUE-CLOSE, the optional closing target ("一般7日内
@@ -94,18 +102,21 @@ func rOverdueClose(m *monthRun, is *gridbot.Issue) {
 	if !o.ClosePenalty || !m.w.passed(mark) || doneBy(is.ClosedAt, mark) {
 		return
 	}
-	penalize(m, is, mark, ROverdueClose, fmt.Sprintf("问题超过%d天未办结", o.CloseDays), o.ClosePoints)
+	penalize(m, is, mark, ROverdueClose, m.text.overdueClose, o.ClosePoints)
 }
 
 // doneBy reports whether something happened (t non-zero) no later than mark.
 func doneBy(t, mark time.Time) bool { return !t.IsZero() && !t.After(mark) }
 
-// penalize books an issue's penalty to everyone in its grid when the mark passed.
+// penalize books an issue's penalty to everyone ranked in its grid at the
+// mark, which passed.
 func penalize(m *monthRun, is *gridbot.Issue, mark time.Time, rule, name string, points float64) {
-	it := Item{Rule: rule, Name: name, Points: points, Ref: issueRef(is), Date: gridbot.Day(mark), seq: is.No}
-	m.ro.gridAt(is.GridID, mark, func(u string) {
-		if a := m.accs[u]; a != nil {
-			a.book(it)
+	it := Item{Rule: rule, Name: name, Points: points, Ref: issueRef(is), Date: gridbot.Day(mark), seq: is.No,
+		ord: itemOrder[rule]}
+	members := m.members[is.GridID]
+	for i := range members {
+		if gm := &members[i]; gm.Covers(mark) {
+			gm.acc.book(it)
 		}
-	})
+	}
 }

@@ -77,6 +77,10 @@ type monthRun struct {
 	ro    *roster
 	accs  map[string]*memberAcc
 	grids map[int64]*gridAcc
+	// members holds, by grid, its ranked memberships of people in the month
+	// with their accumulators: what an overdue mark costs (penalize).
+	members map[int64][]gridMember
+	text    texts
 }
 
 // memberAcc accumulates one person's month.
@@ -94,6 +98,7 @@ type gridAcc struct {
 	ratingSum                   float64
 	ratings                     int
 	officeSum                   float64
+	issuesRef, actsRef          string // R-GRID-ISSUES's and R-GRID-ACTS's, made once a grid
 }
 
 // Month computes the month ("2026-10") as at at: facts that happened or were
@@ -112,7 +117,7 @@ func Month(f *gridbot.Facts, r *Rules, month string, at time.Time) *MonthResult 
 	// longer, as results does). f itself is left as it was.
 	facts := *f
 	m := &monthRun{f: &facts, r: r, w: newWindow(start, end, at), month: month,
-		days: end.AddDate(0, 0, -1).Day(), ro: newRoster(f)}
+		days: end.AddDate(0, 0, -1).Day(), ro: newRoster(f), text: newTexts(r)}
 	m.collect()
 	m.checkins()
 	facts.Checkins, facts.CheckinDays = nil, nil
@@ -144,12 +149,30 @@ func (m *monthRun) collect() {
 	for i := range m.f.Grids {
 		m.grid(m.f.Grids[i].ID)
 	}
+	accs, i := make([]memberAcc, len(last)), 0 // one allocation for them all
 	for u, ms := range last {
-		a := &memberAcc{MemberResult: MemberResult{UserID: u, Name: m.ro.name(u), GridID: ms.GridID,
-			Role: ms.Role, Tier: TierNone, Items: make([]Item, 0, 8)}}
+		a := &accs[i]
+		i++
+		a.MemberResult = MemberResult{UserID: u, Name: m.ro.name(u), GridID: ms.GridID,
+			Role: ms.Role, Tier: TierNone, Items: make([]Item, 0, 8)}
 		a.Grid, a.Village = m.ro.gridNames(ms.GridID)
 		m.accs[u] = a
 		m.grid(ms.GridID).Members++
+	}
+	n := 0
+	for _, ms := range m.ro.byGrid {
+		n += len(ms)
+	}
+	members := make([]gridMember, 0, n)
+	m.members = make(map[int64][]gridMember, len(m.ro.byGrid))
+	for id, ms := range m.ro.byGrid {
+		first := len(members)
+		for _, x := range ms {
+			if a := m.accs[x.UserID]; a != nil {
+				members = append(members, gridMember{x, a})
+			}
+		}
+		m.members[id] = members[first:len(members):len(members)]
 	}
 }
 
@@ -221,20 +244,20 @@ func popcount(x uint32) int {
 }
 
 // activities counts the grids' collective activities and each participant's
-// (R-RANK-TIE; a leader takes part in what the leader records).
+// (R-RANK-TIE; a leader takes part in what the leader records). It takes
+// them grid by grid, as issues does, and for the same reason.
 func (m *monthRun) activities() {
-	for i := range m.f.Activities {
+	var buf [16]*memberAcc
+	for _, i := range gridOrder(len(m.f.Activities), func(i int) int64 { return m.f.Activities[i].GridID }) {
 		act := &m.f.Activities[i]
 		if !m.w.seen(act.At, act.Record) || !rActCat(act.Category) {
 			continue
 		}
 		m.grid(act.GridID).Activities++
-		eachParticipant(act.Leader, act.Participants, func(u string) {
-			if a := m.accs[u]; a != nil {
-				a.Activities++
-				nativeActivity(m, a, act)
-			}
-		})
+		for _, a := range m.participants(act.GridID, act.Leader, act.Participants, buf[:0]) {
+			a.Activities++
+			nativeActivity(m, a, act)
+		}
 	}
 }
 
@@ -251,27 +274,18 @@ var activityCategories = func() map[string]bool {
 	return m
 }()
 
-// eachParticipant calls fn once for each of the leader and the participants.
-func eachParticipant(leader string, participants []string, fn func(string)) {
-	if leader != "" && !slices.Contains(participants, leader) {
-		fn(leader)
-	}
-	for i, u := range participants {
-		if u != "" && !slices.Contains(participants[:i], u) {
-			fn(u)
-		}
-	}
-}
-
-// book adds an item to a member's breakdown.
+// book adds an item to a member's breakdown; it takes the place of its rule
+// unless it has it already (items booked to many).
 func (a *memberAcc) book(it Item) {
-	it.ord = itemOrder[it.Rule]
+	if it.ord == 0 {
+		it.ord = itemOrder[it.Rule]
+	}
 	a.Items = append(a.Items, it)
 }
 
 // compareItems orders a breakdown: by the rule's place, then by date, then
 // by the record's number.
-func compareItems(x, y Item) int {
+func compareItems(x, y *Item) int {
 	if x.ord != y.ord {
 		return cmp.Compare(x.ord, y.ord)
 	}
@@ -284,8 +298,9 @@ func compareItems(x, y Item) int {
 // finish totals, ranks and sorts the month into res.
 func (m *monthRun) finish(res *MonthResult) {
 	list := make([]*memberAcc, 0, len(m.accs))
+	var sorter itemSorter
 	for _, a := range m.accs {
-		slices.SortStableFunc(a.Items, compareItems)
+		sorter.sort(a.Items)
 		sum := 0.0
 		for i := range a.Items {
 			a.Items[i].Points = round2(a.Items[i].Points)

@@ -36,40 +36,84 @@ const checkinDaysQuery = `SELECT userid,
 // them; PostgreSQL drops such a cast and estimates the range as usual.
 const checkinDaysRange = ` AND CAST(at_ms AS BIGINT) >= $5 AND CAST(at_ms AS BIGINT) < $4`
 
+// checkinMonthStands keeps the rows of checkin_months s (migration 005) that
+// stand for their check-ins in a read of month $2 (its first instant $3) up
+// to $4 that starts no later than the month: when every check-in's instant
+// falls on the day of its day column (both anchors in the month's first
+// day) and before $4, and either none was recorded at or after $4 or all
+// were (none Late or all Late). For such a person checkinDaysQuery's sums are
+// the row's days, all Late or none. The CAST makes $3 a BIGINT for
+// PostgreSQL, which would take it for an INTEGER next to the constant.
+const checkinMonthStands = `s.anchor_min_ms >= $3 AND s.anchor_max_ms < CAST($3 AS BIGINT) + 86400000
+	AND s.last_at_ms < $4 AND (s.last_recorded_at_ms IS NULL OR s.last_recorded_at_ms < $4
+		OR (s.first_recorded_at_ms IS NOT NULL AND s.first_recorded_at_ms >= $4))`
+
+// The states of checkinMonthsQuery's rows: the row stands for its
+// check-ins, none Late (0) or all Late (1), or it does not (2).
+const (
+	summaryLate = 1
+	summaryNot  = 2
+)
+
+const (
+	// checkinMonthsQuery reads the month's rows of checkin_months and says of
+	// each whether it stands for its check-ins.
+	checkinMonthsQuery = `SELECT s.userid, s.days, CASE WHEN NOT (` + checkinMonthStands + `) THEN 2
+		WHEN s.last_recorded_at_ms IS NULL OR s.last_recorded_at_ms < $4 THEN 0 ELSE 1 END
+	FROM checkin_months s WHERE s.town_id = $1 AND s.month = $2`
+	// notSummarized keeps, in checkinDaysQuery, the people whose rows do not
+	// stand for their check-ins: in a settled town, those with some but not
+	// all of their check-ins recorded after the read's end.
+	notSummarized = ` AND userid IN (SELECT s.userid FROM checkin_months s
+	WHERE s.town_id = $1 AND s.month = $2 AND NOT (` + checkinMonthStands + `))`
+)
+
 // checkinDays returns the check-in days of [from, to) by person and month,
-// sorted by month, user id and Late: one query per month of the period.
+// sorted by month, user id and Late: one or two queries per month of the
+// period. A month the read starts no later than comes mostly from the month
+// summaries, which every check-in written updates (checkinMonths); a read
+// starting inside a month (none of settling's) reads its check-ins.
 // With a user id, only that person's (MemberFacts).
 func (t *tx) checkinDays(townID int64, from, to time.Time, userID string) ([]gridbot.CheckinMonth, error) {
+	return t.checkinDaysOf(townID, from, to, userID, true)
+}
+
+// checkinDaysOf is checkinDays, which reads no summaries when summaries is
+// false: the contract tests compare the two.
+func (t *tx) checkinDaysOf(townID int64, from, to time.Time, userID string, summaries bool) ([]gridbot.CheckinMonth, error) {
 	var out []gridbot.CheckinMonth
 	for m := monthStart(from); m.Before(to); m = m.AddDate(0, 1, 0) {
 		month := gridbot.Month(m)
-		query, args := checkinDaysQuery, []any{townID, month, m.UnixMilli(), to.UnixMilli()}
-		if from.After(m) || to.Before(m.AddDate(0, 1, 0)) {
-			query, args = query+checkinDaysRange, append(args, from.UnixMilli())
-		}
-		if userID != "" {
-			args = append(args, userID)
-			query += fmt.Sprintf(` AND userid = $%d`, len(args))
-		}
-		query += ` GROUP BY userid`
 		n := len(out)
-		var user string
-		var days, late int64
-		err := t.queryAll(func(r scanner) error {
-			if err := r.Scan(&user, &days, &late); err != nil {
-				return err
+		args := []any{townID, month, m.UnixMilli(), to.UnixMilli()}
+		oneUser := func(query, column string, args []any) (string, []any) {
+			if userID == "" {
+				return query, args
 			}
-			const valid = 1<<31 - 1
-			if d := uint32((days &^ late) & valid); d != 0 {
-				out = append(out, gridbot.CheckinMonth{UserID: user, Month: month, Days: d})
+			args = append(args, userID)
+			return query + fmt.Sprintf(` AND %s = $%d`, column, len(args)), args
+		}
+		summarized, rest := summaries && !from.After(m), true
+		if summarized {
+			q, a := oneUser(checkinMonthsQuery, "s.userid", args)
+			var err error
+			if out, rest, err = t.summarizedDays(out, month, q, a); err != nil {
+				return nil, err
 			}
-			if d := uint32(late & valid); d != 0 {
-				out = append(out, gridbot.CheckinMonth{UserID: user, Month: month, Days: d, Late: true})
+		}
+		if rest {
+			query := checkinDaysQuery
+			if from.After(m) || to.Before(m.AddDate(0, 1, 0)) {
+				query, args = query+checkinDaysRange, append(args, from.UnixMilli())
 			}
-			return nil
-		}, query, args...)
-		if err != nil {
-			return nil, t.fail("period check-in days", err)
+			if summarized {
+				query += notSummarized
+			}
+			query, args = oneUser(query, "userid", args)
+			var err error
+			if out, err = t.aggregatedDays(out, month, query+` GROUP BY userid`, args); err != nil {
+				return nil, err
+			}
 		}
 		// Sorted here, not in SQL, so both engines give the same order
 		// whatever their text collation.
@@ -79,6 +123,57 @@ func (t *tx) checkinDays(townID int64, from, to time.Time, userID string) ([]gri
 			}
 			return boolCompare(a.Late, b.Late)
 		})
+	}
+	return out, nil
+}
+
+// validDays are the bits of days 1 to 31.
+const validDays = 1<<31 - 1
+
+// summarizedDays appends the days of month read by query,
+// checkinMonthsQuery, and reports whether some rows did not stand for their
+// check-ins.
+func (t *tx) summarizedDays(out []gridbot.CheckinMonth, month, query string, args []any) ([]gridbot.CheckinMonth, bool, error) {
+	var user string
+	var days, state int64
+	rest := false
+	err := t.queryAll(func(r scanner) error {
+		if err := r.Scan(&user, &days, &state); err != nil {
+			return err
+		}
+		d := uint32(days & validDays)
+		switch {
+		case state == summaryNot:
+			rest = true
+		case d != 0:
+			out = append(out, gridbot.CheckinMonth{UserID: user, Month: month, Days: d, Late: state == summaryLate})
+		}
+		return nil
+	}, query, args...)
+	if err != nil {
+		return nil, false, t.fail("period check-in months", err)
+	}
+	return out, rest, nil
+}
+
+// aggregatedDays appends the days of month read by query, checkinDaysQuery.
+func (t *tx) aggregatedDays(out []gridbot.CheckinMonth, month, query string, args []any) ([]gridbot.CheckinMonth, error) {
+	var user string
+	var days, late int64
+	err := t.queryAll(func(r scanner) error {
+		if err := r.Scan(&user, &days, &late); err != nil {
+			return err
+		}
+		if d := uint32((days &^ late) & validDays); d != 0 {
+			out = append(out, gridbot.CheckinMonth{UserID: user, Month: month, Days: d})
+		}
+		if d := uint32(late & validDays); d != 0 {
+			out = append(out, gridbot.CheckinMonth{UserID: user, Month: month, Days: d, Late: true})
+		}
+		return nil
+	}, query, args...)
+	if err != nil {
+		return nil, t.fail("period check-in days", err)
 	}
 	return out, nil
 }

@@ -20,21 +20,25 @@ const checkinParams = 11
 const checkinBatch = 500
 
 // prepareCheckin fills in the day from the instant or the instant from the
-// day (its midnight, for imports that only know the date).
+// day (its midnight, for imports that only know the date). A day given is
+// checked even with an instant: stored days are always 'YYYY-MM-DD', which
+// the month summaries (checkinMonths) rely on.
 func prepareCheckin(c *gridbot.Checkin) error {
 	if c.UserID == "" {
 		return errors.New("sqldb: check-in without a user id")
 	}
-	switch {
-	case c.Day == "" && c.At.IsZero():
-		return errors.New("sqldb: check-in without a day or an instant")
-	case c.Day == "":
-		c.Day = gridbot.Day(c.At)
-	case c.At.IsZero():
-		d, err := time.ParseInLocation(gridbot.DayLayout, c.Day, gridbot.Zone)
-		if err != nil {
-			return gridbot.Errorf(gridbot.EINVALID, "日期「%s」格式不对，请写成 2026-10-03。", c.Day)
+	if c.Day == "" {
+		if c.At.IsZero() {
+			return errors.New("sqldb: check-in without a day or an instant")
 		}
+		c.Day = gridbot.Day(c.At)
+		return nil
+	}
+	d, err := time.ParseInLocation(gridbot.DayLayout, c.Day, gridbot.Zone)
+	if err != nil {
+		return gridbot.Errorf(gridbot.EINVALID, "日期「%s」格式不对，请写成 2026-10-03。", c.Day)
+	}
+	if c.At.IsZero() {
 		c.At = d
 	}
 	return nil
@@ -50,7 +54,8 @@ func checkinArgs(c *gridbot.Checkin) []any {
 
 // AddCheckin stores a check-in and fills in its ID and Day. ECONFLICT when the
 // person already checked in that day or the message was recorded before; the
-// insert skips rather than fails, so the transaction stays usable.
+// insert skips rather than fails, so the transaction stays usable. The
+// person's month summary takes it in too (checkinMonths).
 func (t *tx) AddCheckin(c *gridbot.Checkin) error {
 	if err := prepareCheckin(c); err != nil {
 		return err
@@ -65,12 +70,23 @@ func (t *tx) AddCheckin(c *gridbot.Checkin) error {
 	} else if err != nil {
 		return t.fail("add checkin", err)
 	}
-	return nil
+	sum := checkinMonths{}
+	if err := sum.add(c.UserID, c.Day, c.At.UnixMilli(), nullMs(c.RecordedAt)); err != nil {
+		return err
+	}
+	return sum.save(t, c.TownID)
+}
+
+// nullMs is an instant in unix milliseconds, NULL for the zero time (ms).
+func nullMs(at time.Time) sql.NullInt64 {
+	return sql.NullInt64{Int64: at.UnixMilli(), Valid: !at.IsZero()}
 }
 
 // AddCheckins stores many check-ins with multi-row inserts that skip any
 // person-day (or message) already stored, and returns how many were added.
-// The full-batch statement is prepared once per call.
+// The full-batch statement is prepared once per call. Each insert returns
+// the check-ins it added, which the month summaries then take in, one row
+// per person and month of the call (checkinMonths).
 func (t *tx) AddCheckins(townID int64, cs []gridbot.Checkin) (int, error) {
 	if len(cs) == 0 {
 		return 0, nil
@@ -82,6 +98,10 @@ func (t *tx) AddCheckins(townID int64, cs []gridbot.Checkin) (int, error) {
 	defer full.Close()
 
 	added := 0
+	sum := checkinMonths{}
+	var user, day string // each added row's, scanned into the same variables
+	var at int64
+	var recorded sql.NullInt64
 	args := make([]any, 0, checkinBatch*checkinParams)
 	for start := 0; start < len(cs); start += checkinBatch {
 		batch := cs[start:min(start+checkinBatch, len(cs))]
@@ -94,30 +114,39 @@ func (t *tx) AddCheckins(townID int64, cs []gridbot.Checkin) (int, error) {
 			}
 			args = append(args, checkinArgs(&c)...)
 		}
-		var res sql.Result
+		var rows *sql.Rows
 		if start == 0 || len(batch) == checkinBatch {
-			res, err = full.ExecContext(t.ctx, args...)
+			rows, err = full.QueryContext(t.ctx, args...)
 		} else {
-			res, err = t.exec(t.checkinInsert(len(batch)), args...) // the short last batch
+			rows, err = t.query(t.checkinInsert(len(batch)), args...) // the short last batch
 		}
 		if err != nil {
 			return added, t.fail("add checkins", err)
 		}
-		n, err := res.RowsAffected()
+		for err == nil && rows.Next() {
+			if err = rows.Scan(&user, &day, &at, &recorded); err == nil {
+				err = sum.add(user, day, at, recorded)
+				added++
+			}
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		rows.Close()
 		if err != nil {
 			return added, t.fail("add checkins", err)
 		}
-		added += int(n)
 	}
-	return added, nil
+	return added, sum.save(t, townID)
 }
 
-// checkinInsert returns an INSERT of n check-ins that skips duplicates.
+// checkinInsert returns an INSERT of n check-ins that skips duplicates and
+// returns what checkinMonths.add needs of those it adds.
 func (t *tx) checkinInsert(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO checkins (` + checkinColumns + `) VALUES `)
 	t.d.values(&b, n, checkinParams)
-	b.WriteString(` ON CONFLICT DO NOTHING`)
+	b.WriteString(` ON CONFLICT DO NOTHING RETURNING userid, day, at_ms, recorded_at_ms`)
 	return b.String()
 }
 

@@ -48,7 +48,8 @@ type Dialect struct {
 	PlainParams bool
 	// ListAgg aggregates the user ids of one fact's list (a list table
 	// aliased l) into one text in list order, separated by listSep (U+001F,
-	// which no user id holds): a fact and its list in one row (MemberFacts).
+	// which no user id holds): a fact and its list in one row (MemberFacts,
+	// and {{listagg}} in migrations).
 	ListAgg string
 	// MigrationLock, when set, is run first in each migration transaction so
 	// that two replicas starting at once do not migrate the same schema twice.
@@ -80,7 +81,7 @@ var Postgres = Dialect{
 
 // expand fills the dialect's placeholders into a migration.
 func (d Dialect) expand(sql string) string {
-	return strings.NewReplacer("{{id}}", d.IDType, "{{blob}}", d.BlobType).Replace(sql)
+	return strings.NewReplacer("{{id}}", d.IDType, "{{blob}}", d.BlobType, "{{listagg}}", d.ListAgg).Replace(sql)
 }
 
 // values appends to b the tuples of rows rows of cols parameters each,

@@ -9,20 +9,23 @@ import (
 	"gridbot"
 )
 
-// AddActivity stores a collective activity and its participants.
+// AddActivity stores a collective activity and its participants, in
+// activity_participants and, joined, in the activity's own row (migration
+// 005), from which PeriodFacts reads them.
 func (t *tx) AddActivity(a *gridbot.Activity) error {
 	if a.At.IsZero() {
 		return errors.New("sqldb: activity without At")
 	}
+	ps := dedupe(a.Participants)
 	args := append([]any{a.TownID, nullID(a.GridID), a.Category, a.Content, a.Leader, ms(a.At)}, recordArgs(a.Record)...)
 	id, _, err := t.insertFact(a.TownID, "", `INSERT INTO activities (town_id, grid_id, category, content, leader, at_ms,
-			recorded_by, recorded_at_ms, platform, msg_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING id`, args...)
+			recorded_by, recorded_at_ms, platform, msg_id, participants)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING id`, append(args, strings.Join(ps, listSep))...)
 	if err != nil {
 		return err
 	}
-	a.ID, a.Participants = id, dedupe(a.Participants)
+	a.ID, a.Participants = id, ps
 	return t.saveUserList("activity_participants", "activity_id", id, a.Participants)
 }
 

@@ -45,7 +45,7 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time) (*grid
 		return `, (SELECT ` + t.d.ListAgg + ` FROM ` + table + ` l WHERE l.` + idColumn + ` = f.id)`
 	}
 	err = collectListed(t, &f.Activities, scanActivity, func(a *gridbot.Activity) *[]string { return &a.Participants },
-		`SELECT `+activityColumns+list("activity_participants", "activity_id")+` FROM activities f`+inPeriod+` AND (
+		`SELECT `+activityColumns+`, f.participants FROM activities f`+inPeriod+` AND (
 			f.grid_id IN (`+memberGrids("4")+`) OR f.leader = $4
 			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, args...)
 	if err != nil {
@@ -124,8 +124,9 @@ func (t *tx) memberRoster(f *gridbot.Facts, userID string) error {
 	return nil
 }
 
-// collectListed runs query, whose last column is a fact's list aggregated by
-// Dialect.ListAgg, and appends its facts to out with their lists.
+// collectListed runs query, whose last column is a fact's list joined by
+// listSep (aggregated by Dialect.ListAgg, or an activity's participants
+// column), and appends its facts to out with their lists.
 func collectListed[T any](t *tx, out *[]T, scan func(scanner) (T, error), list func(*T) *[]string, query string, args ...any) error {
 	return t.queryAll(func(r scanner) error {
 		var agg sql.NullString

@@ -1,7 +1,10 @@
 package sqldb
 
 import (
-	"sort"
+	"cmp"
+	"database/sql"
+	"slices"
+	"strings"
 	"time"
 
 	"gridbot"
@@ -54,7 +57,7 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 	if f.Stories, err = collect(t, scanStory, storySelect+inPeriod+byTime, args...); err != nil {
 		return nil, t.fail("period stories", err)
 	}
-	if f.Adjustments, err = collect(t, scanAdjustment, adjustmentSelect+inPeriod+byTime, args...); err != nil {
+	if f.Adjustments, err = t.periodAdjustments(townID, args); err != nil {
 		return nil, t.fail("period adjustments", err)
 	}
 	if f.Issues, err = t.periodIssues(townID, from, to); err != nil {
@@ -68,10 +71,62 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 
 // periodIssues returns the issues that matter for [from, to): reported before
 // to, and reported at most issueLookback before from or dispatched, closed or
-// rated within the period.
+// rated within the period, in the order of issuesInOrder. They are read as
+// issueSelect and scanIssue read them, but into the same variables for every
+// row and without the town, which is the query's own: a town's month has
+// 200k. The engines give them in the order of their time of report, which
+// index issues_town_reported holds; the few reported in the same millisecond
+// are put in the order of their numbers here (byReportThenNo), which spares
+// SQLite sorting all of them.
 func (t *tx) periodIssues(townID int64, from, to time.Time) ([]gridbot.Issue, error) {
-	return t.issues(issueSelect+issuesOfPeriod+issuesInOrder,
+	var i gridbot.Issue
+	var gridID, reported, dispatched, closed, rated sql.NullInt64
+	var rec record
+	dest := append([]any{&i.ID, &i.No, &gridID, &i.Description, &i.ReportedBy, &reported,
+		&i.Assignee, &i.DispatchedBy, &dispatched, &i.ClosedBy, &closed,
+		&i.Result, &i.Rating, &i.RatedBy, &rated}, rec.dest()...)
+	is, err := readRows(t, &i, dest, func() {
+		i.TownID, i.GridID, i.ReportedAt, i.DispatchedAt, i.ClosedAt, i.RatedAt = townID, gridID.Int64,
+			instant(reported), instant(dispatched), instant(closed), instant(rated)
+		i.Record = rec.value()
+	}, `SELECT f.id, f.no, f.grid_id, f.description, f.reported_by, f.reported_at_ms,
+		f.assignee, f.dispatched_by, f.dispatched_at_ms, f.closed_by, f.closed_at_ms,
+		f.result, f.rating, f.rated_by, f.rated_at_ms, `+recordColumns+` FROM issues f`+issuesOfPeriod+`
+		ORDER BY f.reported_at_ms`,
 		townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli())
+	if err != nil {
+		return nil, t.fail("period issues", err)
+	}
+	byReportThenNo(is)
+	return is, nil
+}
+
+// byReportThenNo orders issues given in the order of their time of report
+// by their number within each instant.
+func byReportThenNo(is []gridbot.Issue) {
+	for start := 0; start < len(is); {
+		end := start + 1
+		for end < len(is) && is[end].ReportedAt.Equal(is[start].ReportedAt) {
+			end++
+		}
+		if same := is[start:end]; len(same) > 1 {
+			slices.SortFunc(same, func(a, b gridbot.Issue) int { return cmp.Compare(a.No, b.No) })
+		}
+		start = end
+	}
+}
+
+// periodAdjustments reads the period's adjustments as scanAdjustment does,
+// into the same variables for every row.
+func (t *tx) periodAdjustments(townID int64, args []any) ([]gridbot.Adjustment, error) {
+	var a gridbot.Adjustment
+	var at sql.NullInt64
+	var rec record
+	dest := append([]any{&a.ID, &a.UserID, &a.Points, &a.Reason, &a.Category, &at}, rec.dest()...)
+	return readRows(t, &a, dest, func() {
+		a.TownID, a.At, a.Record = townID, instant(at), rec.value()
+	}, `SELECT f.id, f.userid, f.points, f.reason, f.category, f.at_ms, `+recordColumns+
+		` FROM adjustments f`+inPeriod+byTime, args...)
 }
 
 // issuesOfPeriod keeps the issues of town $1 that matter for [$2, $3),
@@ -86,26 +141,32 @@ const issuesInOrder = ` ORDER BY f.reported_at_ms, f.no`
 
 // periodBasePoints returns the base points of every month that overlaps
 // [from, to). Months are 'YYYY-MM' text, so their order is the text's order.
+// The months of a period are few: each row's is one of theirs, shared.
 func (t *tx) periodBasePoints(townID int64, from, to time.Time) ([]gridbot.BasePoint, error) {
 	if !from.Before(to) {
 		return nil, nil
 	}
-	bps, err := collect(t, func(r scanner) (gridbot.BasePoint, error) {
-		var bp gridbot.BasePoint
-		err := r.Scan(&bp.UserID, &bp.Month, &bp.Points)
-		return bp, err
-	}, `SELECT userid, month, points FROM base_points WHERE town_id = $1 AND month >= $2 AND month <= $3
-`, townID, gridbot.Month(from), gridbot.Month(to.Add(-time.Millisecond)))
+	var bp gridbot.BasePoint
+	var month sql.RawBytes // valid until the next row
+	var months []string
+	bps, err := readRows(t, &bp, []any{&bp.UserID, &month, &bp.Points}, func() {
+		i := slices.IndexFunc(months, func(m string) bool { return m == string(month) })
+		if i < 0 {
+			i, months = len(months), append(months, string(month))
+		}
+		bp.Month = months[i]
+	}, `SELECT userid, month, points FROM base_points WHERE town_id = $1 AND month >= $2 AND month <= $3`,
+		townID, gridbot.Month(from), gridbot.Month(to.Add(-time.Millisecond)))
 	if err != nil {
 		return nil, t.fail("period base points", err)
 	}
 	// Sorted here, not in SQL, so both engines give the same order whatever
 	// their text collation.
-	sort.Slice(bps, func(i, j int) bool {
-		if bps[i].Month != bps[j].Month {
-			return bps[i].Month < bps[j].Month
+	slices.SortFunc(bps, func(a, b gridbot.BasePoint) int {
+		if c := strings.Compare(a.Month, b.Month); c != 0 {
+			return c
 		}
-		return bps[i].UserID < bps[j].UserID
+		return strings.Compare(a.UserID, b.UserID)
 	})
 	return bps, nil
 }

@@ -132,7 +132,9 @@ func wantList(t *testing.T, what string, got []string, want ...string) {
 
 // testPeriodFactsIssues: the issues that matter for a period are those
 // reported before its end and either reported at most 8 days before its start
-// or dispatched, closed or rated inside it.
+// or dispatched, closed or rated inside it; they come in the order of their
+// report and, for the same instant, of their numbers, also after a later
+// change to one of them (which PostgreSQL stores anew, after the others).
 func testPeriodFactsIssues(t *testing.T, s gridbot.Store) {
 	a := seedStore(t, s, "滨海镇")
 	from, to := at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000")
@@ -173,9 +175,20 @@ func testPeriodFactsIssues(t *testing.T, s gridbot.Store) {
 		}
 		return nil
 	})
+	update(t, s, func(tx gridbot.Tx) error {
+		i, err := tx.IssueByNo(a.ID, 3) // "old, dispatched inside", closed now
+		must(t, err)
+		i.ClosedBy, i.ClosedAt, i.Result = "U002", at("2026-10-03 10:00:00.000"), "done"
+		return tx.UpdateIssue(i)
+	})
 	view(t, s, func(tx gridbot.Tx) error {
 		f, err := tx.PeriodFacts(a.ID, from, to)
 		must(t, err)
+		var order []string
+		for _, i := range f.Issues {
+			order = append(order, fmt.Sprint(i.ReportedAt.Format("01-02 15:04"), " #", i.No))
+		}
+		wantList(t, "issues", order, "09-10 10:00 #3", "09-10 10:00 #4", "09-23 00:00 #7", "09-24 00:00 #6", "10-15 10:00 #8")
 		got := map[string]bool{}
 		for _, i := range f.Issues {
 			got[nos[i.No]] = true

@@ -85,7 +85,7 @@ func Town(tb testing.TB, s gridbot.Store, z Size) int64 {
 		// What autovacuum does after such a load (and this machine's server
 		// runs without): statistics for the planner, and the visibility map
 		// that lets index-only scans skip the table.
-		_, err := pg.Pool.Exec(context.Background(), `VACUUM ANALYZE towns, villages, grids, people, memberships, checkins,
+		_, err := pg.Pool.Exec(context.Background(), `VACUUM ANALYZE towns, villages, grids, people, memberships, checkins, checkin_months,
 			activities, activity_participants, issues, deliberations, deliberation_participants, publicity,
 			publicity_involved, photos, photo_involved, stories, adjustments, base_points`)
 		if err != nil {

@@ -16,7 +16,8 @@ import (
 	"gridbot/storage/storagetest"
 )
 
-// The benchmark town: 25 grids of 8, 200 people, five villages.
+// The benchmark town: 25 grids of 8, 200 people, five villages, with a
+// month of history (September) behind it.
 const benchGrids, benchPerGrid = 25, 8
 
 // BenchmarkPipeline sends a mix of 打卡, 上报, 派发, 办结 and 积分 through the
@@ -43,7 +44,10 @@ func benchEngines(b *testing.B, kinds int) {
 	for _, eng := range engines {
 		for _, workers := range []int{1, 8} {
 			b.Run(fmt.Sprintf("%s/senders=%d", eng.name, workers), func(b *testing.B) {
-				lt := bottest.NewLarge(b, eng.open(b), benchGrids, benchPerGrid)
+				st := eng.open(b)
+				lt := bottest.NewLarge(b, st, benchGrids, benchPerGrid)
+				lt.History(b, "2026-09") // the mix runs in October
+				bottest.Analyze(b, st)
 				// As serve runs: 积分's places from a ranking reused for
 				// GRIDBOT_RANKING_TTL; each member's items stay exact.
 				lt.P.Handler.Board = results.NewBoard(config.DefaultRankingTTL)

@@ -54,6 +54,8 @@ func BenchmarkSmartRobotCallbacks(b *testing.B) {
 
 func benchCallbacks(b *testing.B, st gridbot.Store, k kv.KV, rate int) {
 	lt := bottest.NewLarge(b, st, 25, 8)
+	lt.History(b, "2026-09")
+	bottest.Analyze(b, st)
 	h := newHarness(b, st, lt.ID, opts{kv: k, userRate: 1 << 20, quiet: true})
 	texts := []string{"@网格助手 上报 基准问题", "@网格助手 帮助"}
 	urls, bodies := make([]string, b.N), make([][]byte, b.N)

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"database/sql"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,13 +13,36 @@ import (
 // listSep separates the user ids of a list aggregated by Dialect.ListAgg.
 const listSep = "\x1f"
 
-// memberGrids selects the grids the person with user id $<user> of town $1
-// belonged to at some time in [$2, $3): the grids whose facts can cost or
-// earn them points (grid penalties, overdue marks).
-func memberGrids(user string) string {
-	return `SELECT m.grid_id FROM memberships m JOIN people p ON p.id = m.person_id
-		WHERE p.town_id = $1 AND p.userid = $` + user + ` AND m.grid_id IS NOT NULL
-		AND (m.valid_from_ms IS NULL OR m.valid_from_ms < $3) AND (m.valid_to_ms IS NULL OR m.valid_to_ms > $2)`
+// periodGrids returns the grids of f's memberships that overlap [from, to):
+// those whose facts can cost or earn the member points (grid penalties,
+// overdue marks) — usually one, two when they moved in the period.
+func periodGrids(f *gridbot.Facts, from, to time.Time) []int64 {
+	var ids []int64
+	for _, m := range f.Memberships {
+		if m.GridID != 0 && (m.From.IsZero() || m.From.Before(to)) && (m.To.IsZero() || m.To.After(from)) &&
+			!slices.Contains(ids, m.GridID) {
+			ids = append(ids, m.GridID)
+		}
+	}
+	return ids
+}
+
+// inList returns "$n, $n+1, ..." for ids, appended to args, or "NULL"
+// (matching nothing) when there are none. The statement's text depends only
+// on how many there are, so each count is prepared once.
+func inList(args []any, ids []int64) (string, []any) {
+	if len(ids) == 0 {
+		return "NULL", args
+	}
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, id)
+		b.WriteString("$" + strconv.Itoa(len(args)))
+	}
+	return b.String(), args
 }
 
 // MemberFacts loads what scoring needs for one member's result in [from,
@@ -40,14 +65,16 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time) (*grid
 	if f.CheckinDays, err = t.checkinDays(townID, from, to, userID); err != nil {
 		return nil, err
 	}
+	grids := periodGrids(f, from, to)
 	args := []any{townID, from.UnixMilli(), to.UnixMilli(), userID}
 	list := func(table, idColumn string) string {
 		return `, (SELECT ` + t.d.ListAgg + ` FROM ` + table + ` l WHERE l.` + idColumn + ` = f.id)`
 	}
+	in, actArgs := inList(args, grids)
 	err = collectListed(t, &f.Activities, scanActivity, func(a *gridbot.Activity) *[]string { return &a.Participants },
 		`SELECT `+activityColumns+`, f.participants FROM activities f`+inPeriod+` AND (
-			f.grid_id IN (`+memberGrids("4")+`) OR f.leader = $4
-			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, args...)
+			f.grid_id IN (`+in+`) OR f.leader = $4
+			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, actArgs...)
 	if err != nil {
 		return nil, t.fail("member activities", err)
 	}
@@ -66,9 +93,16 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time) (*grid
 	if f.Adjustments, err = collect(t, scanAdjustment, adjustmentSelect+inPeriod+` AND f.userid = $4`+byTime, args...); err != nil {
 		return nil, t.fail("member adjustments", err)
 	}
-	f.Issues, err = t.issues(issueSelect+issuesOfPeriod+` AND (f.grid_id IN (`+memberGrids("5")+`)
-			OR f.assignee = $5 OR f.reported_by = $5)`+issuesInOrder,
-		townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli(), userID)
+	// The issues are found from the member's side — their grids'
+	// (issues_grid_reported), those assigned to them (issues_assignee) and
+	// those they reported (issues_reporter), one branch each so that each
+	// uses its index whatever the statistics — and only then kept to the
+	// period's: a town's issues of all time are never read.
+	in, issueArgs := inList([]any{townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli(), userID}, grids)
+	f.Issues, err = t.issues(issueSelect+issuesOfPeriod+` AND f.grid_id IN (`+in+`)
+		UNION `+issueSelect+issuesOfPeriod+` AND f.assignee = $5
+		UNION `+issueSelect+issuesOfPeriod+` AND f.reported_by = $5
+		ORDER BY reported_at_ms, no`, issueArgs...)
 	if err != nil {
 		return nil, err
 	}

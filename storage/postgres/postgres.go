@@ -20,6 +20,16 @@ type DB struct {
 	Pool *pgxpool.Pool
 }
 
+// sessionDefaults are settings of gridbot's own sessions, unless the URL
+// gives them. random_page_cost: gridbot's tables are small and hot (a town's
+// roster is a few hundred rows, its months a few thousand), always in memory,
+// where an index probe costs about what a sequential read does. At
+// PostgreSQL's default of 4, meant for spinning disks, the planner scanned the
+// whole people and memberships tables for every sender lookup rather than
+// use their unique indexes; 1.1 is the usual value for SSDs and cached data.
+// A DBA who prefers the server's own can put random_page_cost in the URL.
+var sessionDefaults = map[string]string{"random_page_cost": "1.1"}
+
 // Open connects to the database at url (postgres://... or postgresql://...,
 // with any pgx connection parameters, search_path among them) and brings its
 // schema up to date. Close closes the pool too.
@@ -28,6 +38,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		// The error text may quote the URL and its password: say less.
 		return nil, fmt.Errorf("postgres: the database URL cannot be parsed")
+	}
+	for k, v := range sessionDefaults {
+		if _, set := cfg.ConnConfig.RuntimeParams[k]; !set {
+			cfg.ConnConfig.RuntimeParams[k] = v
+		}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

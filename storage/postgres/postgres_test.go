@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"gridbot"
+	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/storagetest"
 )
@@ -24,6 +25,27 @@ func TestRefusesNewerSchema(t *testing.T) {
 	// Open again on the same schema, through the same connection settings.
 	if _, err := sqldb.Open(ctx, db.SQL(), sqldb.Postgres); err == nil {
 		t.Fatal("opened a database whose schema is newer than the binary")
+	}
+}
+
+// TestSessionDefaults: gridbot's sessions plan for data in memory
+// (random_page_cost 1.1) unless the URL says otherwise.
+func TestSessionDefaults(t *testing.T) {
+	ctx := context.Background()
+	url := storagetest.PostgresSchemaURL(t)
+	for _, c := range []struct{ url, want string }{{url, "1.1"}, {url + "&random_page_cost=3", "3"}} {
+		db, err := postgres.Open(ctx, c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := db.SQL().QueryRowContext(ctx, "SHOW random_page_cost").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if got != c.want {
+			t.Errorf("random_page_cost = %s, want %s", got, c.want)
+		}
 	}
 }
 

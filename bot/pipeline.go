@@ -161,9 +161,12 @@ func (p *Pipeline) logger() *slog.Logger {
 
 // run authorizes the sender and runs the command in tx.
 func (p *Pipeline) run(ctx context.Context, tx gridbot.Tx, m gridbot.Message, call *handlers.Call) (*handlers.Reply, error) {
-	sender, err := handlers.Sender(tx, m.TownID, m.SenderID)
-	if err != nil {
-		return nil, err
+	sender := gridbot.Person{UserID: m.SenderID}
+	if !(call.Cmd.Public && call.Cmd.NoSender) {
+		var err error
+		if sender, err = handlers.Sender(tx, m.TownID, m.SenderID); err != nil {
+			return nil, err
+		}
 	}
 	if err := handlers.Authorize(call.Cmd, sender); err != nil {
 		return nil, err

@@ -20,11 +20,15 @@ type Command struct {
 	Aliases []string       // other words accepted for Name
 	Roles   []gridbot.Role // roster roles that may use it
 	Public  bool           // people not on the roster may use it too
-	Who     string         // who may, in words, when finer than Roles ("该网格的网格长、党建办")
-	Summary string         // what it does, one line
-	Help    string         // rules and limits, shown by 帮助 <命令>
-	Example string         // a full example message
-	Instead string         // for someone whose role may not: what to do instead
+	// NoSender, with Public, says the command reads nothing of its sender
+	// (帮助): the pipeline then skips looking them up on the roster, and
+	// Ctx.Sender holds only their user id.
+	NoSender bool
+	Who      string // who may, in words, when finer than Roles ("该网格的网格长、党建办")
+	Summary  string // what it does, one line
+	Help     string // rules and limits, shown by 帮助 <命令>
+	Example  string // a full example message
+	Instead  string // for someone whose role may not: what to do instead
 
 	run func(*Ctx) (*Reply, error)
 }
@@ -182,7 +186,7 @@ func commands() []*Command {
 			Summary: "本网格未办结的问题及时限，或一个问题的经过",
 			Help:    "党建办看全镇未办结的问题。",
 			Example: "问题 #12", run: runIssues},
-		{Name: "帮助", Form: "帮助 [命令]", Aliases: []string{"help", "菜单", "命令"}, Public: true,
+		{Name: "帮助", Form: "帮助 [命令]", Aliases: []string{"help", "菜单", "命令"}, Public: true, NoSender: true,
 			Summary: "命令列表，或一个命令的写法和例子",
 			Example: "帮助 派发", run: runHelp},
 	}

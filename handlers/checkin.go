@@ -16,17 +16,22 @@ func runCheckin(c *Ctx) (*Reply, error) {
 			c.Now.In(gridbot.Zone).Format("15:04"), w.From, w.To)
 	}
 	day := gridbot.Day(c.Now)
-	prev, err := c.Tx.CheckinOn(c.TownID, c.Sender.UserID, day)
-	switch gridbot.ErrorCode(err) {
-	case "":
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "今日已打卡（%s），无需重复打卡。", prev.At.In(gridbot.Zone).Format("15:04"))
-	case gridbot.ENOTFOUND:
-	default:
-		return nil, err
+	// Someone who checked in already is told so first, whatever else is
+	// wrong; the store is asked only when the check-in cannot be recorded
+	// (most check-ins are the day's first: one read less for them).
+	already := func(refusal error) error {
+		prev, err := c.Tx.CheckinOn(c.TownID, c.Sender.UserID, day)
+		switch gridbot.ErrorCode(err) {
+		case "":
+			return gridbot.Errorf(gridbot.ECONFLICT, "今日已打卡（%s），无需重复打卡。", prev.At.In(gridbot.Zone).Format("15:04"))
+		case gridbot.ENOTFOUND:
+			return refusal
+		}
+		return err
 	}
 	g, err := c.senderGrid()
 	if err != nil {
-		return nil, err
+		return nil, already(err)
 	}
 	all, err := c.Tx.Checkpoints(c.TownID)
 	if err != nil {
@@ -44,20 +49,22 @@ func runCheckin(c *Ctx) (*Reply, error) {
 	loc := c.Msg.Location
 	switch {
 	case len(cps) > 0 && loc == nil:
-		return nil, gridbot.Errorf(gridbot.EINVALID, "%s设有打卡点（%s），打卡需要发送位置：在企业微信里点「＋」→「位置」，选择当前位置发给我（或在钉钉发送位置），须在打卡点 %s 米内。",
-			g.Village, checkpointNames(cps), fmtNum(cps[0].RadiusM))
+		return nil, already(gridbot.Errorf(gridbot.EINVALID, "%s设有打卡点（%s），打卡需要发送位置：在企业微信里点「＋」→「位置」，选择当前位置发给我（或在钉钉发送位置），须在打卡点 %s 米内。",
+			g.Village, checkpointNames(cps), fmtNum(cps[0].RadiusM)))
 	case len(cps) > 0:
 		cp, dist := nearest(cps, loc.Lat, loc.Lng)
 		if dist > cp.RadiusM {
-			return nil, gridbot.Errorf(gridbot.EINVALID, "你的位置离最近的打卡点「%s」约 %s，超出 %s 米的范围，打卡未成功。请到打卡点附近再发送位置打卡。",
-				cp.Name, fmtDistance(dist), fmtNum(cp.RadiusM))
+			return nil, already(gridbot.Errorf(gridbot.EINVALID, "你的位置离最近的打卡点「%s」约 %s，超出 %s 米的范围，打卡未成功。请到打卡点附近再发送位置打卡。",
+				cp.Name, fmtDistance(dist), fmtNum(cp.RadiusM)))
 		}
 		place = "·" + cp.Name
 	}
 	if loc != nil {
 		ci.Lat, ci.Lng = loc.Lat, loc.Lng
 	}
-	if err := c.Tx.AddCheckin(ci); err != nil {
+	if err := c.Tx.AddCheckin(ci); gridbot.ErrorCode(err) == gridbot.ECONFLICT {
+		return nil, already(err) // checked in today, or this very message was recorded before
+	} else if err != nil {
 		return nil, err
 	}
 	return text("%s 打卡成功（%s%s）。", c.Sender.Name, fmtTime(c.Now), place), nil

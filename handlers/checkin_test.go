@@ -57,8 +57,19 @@ func TestCheckin(t *testing.T) {
 	}
 
 	// The second check-in of the day changes nothing.
+	// Whether it comes without a location, from the check-in point or from
+	// far away, the member is told they checked in already.
 	got := tw.Refused("2026-10-03 09:30", bottest.Member1, "打卡", gridbot.ECONFLICT)
 	contains(t, got, "今日已打卡", "08:12")
+	for _, lat := range []float64{nearLat, farLat} {
+		r := tw.SendAt("2026-10-03 09:31", bottest.Member1, "打卡", lat, lng)
+		if r.Code != gridbot.ECONFLICT || !strings.Contains(bottest.Reply(r), "今日已打卡（08:12）") {
+			t.Errorf("second check-in at %v: %s %q", lat, r.Code, bottest.Reply(r))
+		}
+	}
+	if checkins(t, tw, bottest.Member1, "2026-10-03") != 1 {
+		t.Fatal("a second check-in was stored")
+	}
 	// The next day is a new day; a leader may check in too; a bare location is a check-in.
 	tw.P.Process(ctx, withLoc(tw.Msg("2026-10-04 07:00", bottest.Member1, ""), nearLat, lng))
 	if checkins(t, tw, bottest.Member1, "2026-10-04") != 1 {

@@ -71,7 +71,7 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 
 // periodIssues returns the issues that matter for [from, to): reported before
 // to, and reported at most issueLookback before from or dispatched, closed or
-// rated within the period, in the order of issuesInOrder. They are read as
+// rated within the period, by time of report, then number. They are read as
 // issueSelect and scanIssue read them, but into the same variables for every
 // row and without the town, which is the query's own: a town's month has
 // 200k. The engines give them in the order of their time of report, which
@@ -136,8 +136,6 @@ const issuesOfPeriod = ` WHERE f.town_id = $1 AND f.reported_at_ms < $3 AND (
 			OR (f.dispatched_at_ms >= $2 AND f.dispatched_at_ms < $3)
 			OR (f.closed_at_ms >= $2 AND f.closed_at_ms < $3)
 			OR (f.rated_at_ms >= $2 AND f.rated_at_ms < $3))`
-
-const issuesInOrder = ` ORDER BY f.reported_at_ms, f.no`
 
 // periodBasePoints returns the base points of every month that overlaps
 // [from, to). Months are 'YYYY-MM' text, so their order is the text's order.

@@ -81,6 +81,10 @@ func (t *tx) checkinDays(townID int64, from, to time.Time, userID string) ([]gri
 // checkinDaysOf is checkinDays, which reads no summaries when summaries is
 // false: the contract tests compare the two.
 func (t *tx) checkinDaysOf(townID int64, from, to time.Time, userID string, summaries bool) ([]gridbot.CheckinMonth, error) {
+	// The summary must hold this transaction's own check-ins before it is read.
+	if err := t.saveMonths(); err != nil {
+		return nil, err
+	}
 	var out []gridbot.CheckinMonth
 	for m := monthStart(from); m.Before(to); m = m.AddDate(0, 1, 0) {
 		month := gridbot.Month(m)

@@ -55,7 +55,8 @@ func checkinArgs(c *gridbot.Checkin) []any {
 // AddCheckin stores a check-in and fills in its ID and Day. ECONFLICT when the
 // person already checked in that day or the message was recorded before; the
 // insert skips rather than fails, so the transaction stays usable. The
-// person's month summary takes it in too (checkinMonths).
+// person's month summary takes it in too, within the transaction
+// (tx.pendingMonths).
 func (t *tx) AddCheckin(c *gridbot.Checkin) error {
 	if err := prepareCheckin(c); err != nil {
 		return err
@@ -70,11 +71,7 @@ func (t *tx) AddCheckin(c *gridbot.Checkin) error {
 	} else if err != nil {
 		return t.fail("add checkin", err)
 	}
-	sum := checkinMonths{}
-	if err := sum.add(c.UserID, c.Day, c.At.UnixMilli(), nullMs(c.RecordedAt)); err != nil {
-		return err
-	}
-	return sum.save(t, c.TownID)
+	return t.pendingMonths(c.TownID).add(c.UserID, c.Day, c.At.UnixMilli(), nullMs(c.RecordedAt))
 }
 
 // nullMs is an instant in unix milliseconds, NULL for the zero time (ms).
@@ -86,7 +83,7 @@ func nullMs(at time.Time) sql.NullInt64 {
 // person-day (or message) already stored, and returns how many were added.
 // The full-batch statement is prepared once per call. Each insert returns
 // the check-ins it added, which the month summaries then take in, one row
-// per person and month of the call (checkinMonths).
+// per person and month of the transaction (tx.pendingMonths).
 func (t *tx) AddCheckins(townID int64, cs []gridbot.Checkin) (int, error) {
 	if len(cs) == 0 {
 		return 0, nil
@@ -98,7 +95,7 @@ func (t *tx) AddCheckins(townID int64, cs []gridbot.Checkin) (int, error) {
 	defer full.Close()
 
 	added := 0
-	sum := checkinMonths{}
+	sum := t.pendingMonths(townID)
 	var user, day string // each added row's, scanned into the same variables
 	var at int64
 	var recorded sql.NullInt64
@@ -137,7 +134,7 @@ func (t *tx) AddCheckins(townID int64, cs []gridbot.Checkin) (int, error) {
 			return added, t.fail("add checkins", err)
 		}
 	}
-	return added, sum.save(t, townID)
+	return added, nil
 }
 
 // checkinInsert returns an INSERT of n check-ins that skips duplicates and

@@ -73,11 +73,15 @@ func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) 
 	}
 	defer sqlTx.Rollback()
 
-	if err := fn(&tx{ctx: ctx, tx: sqlTx, d: s.dialect}); err != nil {
+	t := &tx{ctx: ctx, tx: sqlTx, d: s.dialect}
+	if err := fn(t); err != nil {
 		return err
 	}
 	if readOnly {
 		return nil
+	}
+	if err := t.saveMonths(); err != nil {
+		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("sqldb: commit: %w", err)

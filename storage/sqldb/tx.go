@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gridbot"
@@ -15,6 +16,40 @@ type tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 	d   Dialect
+	// months gathers, by town, what the check-ins stored in this
+	// transaction add to checkin_months: saved once, before the summary is
+	// read and at commit (saveMonths), rather than by every call — an import
+	// in many calls would otherwise rewrite each person's row per call.
+	months map[int64]checkinMonths
+}
+
+// pendingMonths returns the summary rows the transaction's check-ins of the
+// town add to, to be saved by saveMonths.
+func (t *tx) pendingMonths(townID int64) checkinMonths {
+	if t.months == nil {
+		t.months = map[int64]checkinMonths{}
+	}
+	if t.months[townID] == nil {
+		t.months[townID] = checkinMonths{}
+	}
+	return t.months[townID]
+}
+
+// saveMonths saves the gathered summary rows, towns in order (so that two
+// PostgreSQL transactions lock rows in the same order), and forgets them.
+func (t *tx) saveMonths() error {
+	towns := make([]int64, 0, len(t.months))
+	for id := range t.months {
+		towns = append(towns, id)
+	}
+	slices.Sort(towns)
+	for _, id := range towns {
+		if err := t.months[id].save(t, id); err != nil {
+			return err
+		}
+		delete(t.months, id)
+	}
+	return nil
 }
 
 var _ gridbot.Tx = (*tx)(nil)

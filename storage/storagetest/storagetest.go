@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"PeriodFactsLists", testPeriodFactsLists},
 		{"PeriodFactsShape", testPeriodFactsShape},
 		{"MemberFacts", testMemberFacts},
+		{"CheckinsReadInTheirTransaction", testCheckinsReadInTheirTransaction},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Webhooks", testWebhooks},
 		{"OutboxRollback", testOutboxRollback},

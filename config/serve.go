@@ -130,10 +130,7 @@ func LoadServe(getenv Getenv) (*Serve, error) {
 		s.UserRate = n
 	}
 	if v := strings.TrimSpace(getenv("GRIDBOT_RANKING_TTL")); v != "" {
-		d, err := time.ParseDuration(v)
-		if v == "0" {
-			d, err = 0, nil
-		}
+		d, err := time.ParseDuration(v) // "0" is a duration too
 		if err != nil || d < 0 || d > time.Hour {
 			return nil, fmt.Errorf("GRIDBOT_RANKING_TTL 应为排行复用的时长（如 30s、1m；0 表示每次都重新结算，最长 1h），现为 %q", v)
 		}

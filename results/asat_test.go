@@ -19,14 +19,12 @@ import (
 // imported mid-month and after it, around the overdue marks of an issue
 // reported in the week before the month and of one inside it, before the
 // month and with no cut-off — on both engines.
-func TestMonthAsAtMatchesCheckins(t *testing.T) {
-	engines := map[string]func(testing.TB) gridbot.Store{
-		"sqlite":   func(tb testing.TB) gridbot.Store { return storagetest.OpenSQLite(tb) },
-		"postgres": func(tb testing.TB) gridbot.Store { return storagetest.OpenPostgres(tb) },
-	}
-	for name, open := range engines {
-		t.Run(name, func(t *testing.T) { testMonthAsAt(t, open(t)) })
-	}
+func TestMonthAsAtMatchesCheckins(t *testing.T) { onBothEngines(t, testMonthAsAt) }
+
+// onBothEngines runs fn on a fresh SQLite store and a fresh PostgreSQL one.
+func onBothEngines(t *testing.T, fn func(*testing.T, gridbot.Store)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, storagetest.OpenSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, storagetest.OpenPostgres(t)) })
 }
 
 func ts(s string) time.Time {

@@ -15,15 +15,7 @@ import (
 // each member exactly their entry of Month — items, place, tier — as at
 // instants through the month, and the frozen entry once it is published, on
 // both engines.
-func TestMemberMatchesMonth(t *testing.T) {
-	engines := map[string]func(testing.TB) gridbot.Store{
-		"sqlite":   func(tb testing.TB) gridbot.Store { return storagetest.OpenSQLite(tb) },
-		"postgres": func(tb testing.TB) gridbot.Store { return storagetest.OpenPostgres(tb) },
-	}
-	for name, open := range engines {
-		t.Run(name, func(t *testing.T) { testMemberMatchesMonth(t, open(t)) })
-	}
-}
+func TestMemberMatchesMonth(t *testing.T) { onBothEngines(t, testMemberMatchesMonth) }
 
 func testMemberMatchesMonth(t *testing.T, s gridbot.Store) {
 	ctx := context.Background()

@@ -57,7 +57,7 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 	if f.Stories, err = collect(t, scanStory, storySelect+inPeriod+byTime, args...); err != nil {
 		return nil, t.fail("period stories", err)
 	}
-	if f.Adjustments, err = t.periodAdjustments(townID, args); err != nil {
+	if f.Adjustments, err = collect(t, scanAdjustment, adjustmentSelect+inPeriod+byTime, args...); err != nil {
 		return nil, t.fail("period adjustments", err)
 	}
 	if f.Issues, err = t.periodIssues(townID, from, to); err != nil {
@@ -114,19 +114,6 @@ func byReportThenNo(is []gridbot.Issue) {
 		}
 		start = end
 	}
-}
-
-// periodAdjustments reads the period's adjustments as scanAdjustment does,
-// into the same variables for every row.
-func (t *tx) periodAdjustments(townID int64, args []any) ([]gridbot.Adjustment, error) {
-	var a gridbot.Adjustment
-	var at sql.NullInt64
-	var rec record
-	dest := append([]any{&a.ID, &a.UserID, &a.Points, &a.Reason, &a.Category, &at}, rec.dest()...)
-	return readRows(t, &a, dest, func() {
-		a.TownID, a.At, a.Record = townID, instant(at), rec.value()
-	}, `SELECT f.id, f.userid, f.points, f.reason, f.category, f.at_ms, `+recordColumns+
-		` FROM adjustments f`+inPeriod+byTime, args...)
 }
 
 // issuesOfPeriod keeps the issues of town $1 that matter for [$2, $3),

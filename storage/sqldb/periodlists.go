@@ -13,15 +13,15 @@ import (
 // periodLists loads the facts that carry a list of people (activities,
 // deliberations, publicity, photos). Activities — 300k in a town's month,
 // with 1.5M participants — bring their lists in their own rows; for the
-// others, one query reads the facts and one all their lists, joined in Go
-// (attachLists). The facts are read into reused variables (readRows).
+// others — a handful a month — one query reads the facts with scan.go's
+// scanners and one all their lists, joined in Go (attachLists).
 func (t *tx) periodLists(f *gridbot.Facts, args []any) error {
 	townID := f.Town.ID
 	var err error
 	if f.Activities, err = t.periodActivities(townID, args); err != nil {
 		return t.fail("period activities", err)
 	}
-	if f.Deliberations, err = t.periodDeliberations(townID, args); err != nil {
+	if f.Deliberations, err = collect(t, scanDeliberation, deliberationSelect+inPeriod+byTime, args...); err != nil {
 		return t.fail("period deliberations", err)
 	}
 	err = attachLists(t, f.Deliberations, func(d *gridbot.Deliberation) (int64, *[]string) { return d.ID, &d.Participants },
@@ -29,7 +29,7 @@ func (t *tx) periodLists(f *gridbot.Facts, args []any) error {
 	if err != nil {
 		return err
 	}
-	if f.Publicity, err = t.periodPublicity(townID, args); err != nil {
+	if f.Publicity, err = collect(t, scanPublicity, publicitySelect+inPeriod+byTime, args...); err != nil {
 		return t.fail("period publicity", err)
 	}
 	err = attachLists(t, f.Publicity, func(p *gridbot.Publicity) (int64, *[]string) { return p.ID, &p.Involved },
@@ -37,18 +37,17 @@ func (t *tx) periodLists(f *gridbot.Facts, args []any) error {
 	if err != nil {
 		return err
 	}
-	if f.Photos, err = t.periodPhotos(townID, args); err != nil {
+	if f.Photos, err = collect(t, scanPhoto, photoSelect+inPeriod+byTime, args...); err != nil {
 		return t.fail("period photos", err)
 	}
 	return attachLists(t, f.Photos, func(p *gridbot.Photo) (int64, *[]string) { return p.ID, &p.Involved },
 		listOf("photo_involved", "photo_id", "photos"), args...)
 }
 
-// The period readers below select what scan.go's scanners do but the town,
-// which is the query's own $1.
-
-// periodActivities reads the activities with their participants, which
-// their rows hold joined (migration 005): the lists share a few arrays.
+// periodActivities reads the activities with their participants, which their
+// rows hold joined (migration 005): what scanActivity reads but the town,
+// which is the query's own $1, into reused variables (readRows); the lists
+// share a few arrays.
 func (t *tx) periodActivities(townID int64, args []any) ([]gridbot.Activity, error) {
 	var a gridbot.Activity
 	var gridID, at sql.NullInt64
@@ -85,38 +84,6 @@ func (a *listArena) split(joined string) []string {
 	}
 	out[n-1] = joined
 	return out
-}
-
-func (t *tx) periodDeliberations(townID int64, args []any) ([]gridbot.Deliberation, error) {
-	var d gridbot.Deliberation
-	var gridID, at, confirmed sql.NullInt64
-	var rec record
-	dest := append([]any{&d.ID, &d.No, &gridID, &d.Minutes, &d.Leader, &at, &d.ConfirmedBy, &confirmed}, rec.dest()...)
-	return readRows(t, &d, dest, func() {
-		d.TownID, d.GridID, d.At, d.ConfirmedAt, d.Record = townID, gridID.Int64, instant(at), instant(confirmed), rec.value()
-	}, `SELECT f.id, f.no, f.grid_id, f.minutes, f.leader, f.at_ms, f.confirmed_by, f.confirmed_at_ms, `+recordColumns+
-		` FROM deliberations f`+inPeriod+byTime, args...)
-}
-
-func (t *tx) periodPublicity(townID int64, args []any) ([]gridbot.Publicity, error) {
-	var p gridbot.Publicity
-	var at sql.NullInt64
-	var rec record
-	dest := append([]any{&p.ID, &p.No, &p.Level, &p.Comprehensive, &p.Title, &at}, rec.dest()...)
-	return readRows(t, &p, dest, func() {
-		p.TownID, p.At, p.Record = townID, instant(at), rec.value()
-	}, `SELECT f.id, f.no, f.level, f.comprehensive, f.title, f.at_ms, `+recordColumns+
-		` FROM publicity f`+inPeriod+byTime, args...)
-}
-
-func (t *tx) periodPhotos(townID int64, args []any) ([]gridbot.Photo, error) {
-	var p gridbot.Photo
-	var at sql.NullInt64
-	var rec record
-	dest := append([]any{&p.ID, &p.No, &p.Count, &at}, rec.dest()...)
-	return readRows(t, &p, dest, func() {
-		p.TownID, p.At, p.Record = townID, instant(at), rec.value()
-	}, `SELECT f.id, f.no, f.photo_count, f.at_ms, `+recordColumns+` FROM photos f`+inPeriod+byTime, args...)
 }
 
 // listOf selects (fact id, position, user id) from table, the lists of

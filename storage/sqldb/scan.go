@@ -53,6 +53,17 @@ func scanPublicity(r scanner) (gridbot.Publicity, error) {
 	return p, err
 }
 
+const photoSelect = `SELECT f.id, f.town_id, f.no, f.photo_count, f.at_ms, ` + recordColumns + ` FROM photos f`
+
+func scanPhoto(r scanner) (gridbot.Photo, error) {
+	var p gridbot.Photo
+	var at sql.NullInt64
+	var rec record
+	err := r.Scan(append([]any{&p.ID, &p.TownID, &p.No, &p.Count, &at}, rec.dest()...)...)
+	p.At, p.Record = instant(at), rec.value()
+	return p, err
+}
+
 const storySelect = `SELECT f.id, f.town_id, f.no, f.village_id, v.name, f.title, f.at_ms, ` + recordColumns + `
 	FROM stories f JOIN villages v ON v.id = f.village_id`
 

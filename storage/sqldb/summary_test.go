@@ -371,21 +371,7 @@ func TestSQLiteSummaryPlans(t *testing.T) {
 			"SEARCH checkins USING COVERING INDEX checkins_town_month (town_id=? AND <expr>=? AND userid=?)",
 			"SEARCH s USING INDEX sqlite_autoindex_checkin_months_1 (town_id=? AND month=?)"}},
 	} {
-		rows, err := s.SQL().Query(`EXPLAIN QUERY PLAN `+tc.query, 1, "2026-10", 0, 0)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		text := strings.Join(plan, "; ")
+		text := queryPlan(t, s.SQL(), tc.query, 1, "2026-10", 0, 0)
 		for _, w := range tc.want {
 			if !strings.Contains(text, w) || strings.Contains(text, "TEMP B-TREE") {
 				t.Errorf("%s: plan %q; want %s and no temporary b-tree", tc.name, text, w)

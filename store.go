@@ -102,38 +102,6 @@ type Tx interface {
 	// Published returns ENOTFOUND when the period has not been published.
 	Published(townID int64, kind, period string) ([]byte, error)
 
-	// Group robots (push targets, outbox.go).
-	// ReplaceWebhooks makes hooks the town's group robots. A robot is known by
-	// (Scope, Name, Platform) and keeps its ID when its key or secret changes,
-	// so queued jobs go out with the new key; robots missing from hooks are
-	// removed at at, and their undelivered jobs marked dead. EINVALID for a
-	// hook without a valid scope, platform or key.
-	ReplaceWebhooks(townID int64, hooks []Webhook, at time.Time) error
-	// Webhooks returns the town's group robots, in the order they were added.
-	Webhooks(townID int64) ([]Webhook, error)
-
-	// Outbox (durable pushes, outbox.go).
-	// EnqueueJob queues j in this transaction, so it commits or rolls back
-	// with the command that made it. It fills in ID and State, and NextAt
-	// (CreatedAt) when zero. ENOTFOUND when the webhook is not the town's
-	// robot; EINVALID when there is nothing to send.
-	EnqueueJob(j *OutboundJob) error
-	// ClaimJobs leases up to limit pending jobs due at now, oldest first, to
-	// claim until now+lease: no other claim gets them meanwhile, whichever
-	// replica asks. A job whose lease ran out (its worker died) is claimed
-	// again. The caller delivers outside the transaction and then ends the
-	// claim with MarkJobDelivered or MarkJobFailed.
-	ClaimJobs(claim string, now time.Time, lease time.Duration, limit int) ([]OutboundJob, error)
-	// MarkJobDelivered ends a claim: the job was delivered. ECONFLICT when
-	// claim no longer holds the job (the lease ran out and another worker
-	// took it, or its robot was removed).
-	MarkJobDelivered(id int64, claim string, at time.Time) error
-	// MarkJobFailed ends a claim: the job waits for f.NextAt, or is dead when
-	// f.Dead. ECONFLICT as for MarkJobDelivered.
-	MarkJobFailed(id int64, claim string, f JobFailure) error
-	// Jobs returns the town's jobs in state (every state when ""), oldest first.
-	Jobs(townID int64, state string) ([]OutboundJob, error)
-	// RequeueDeadJobs puts the town's dead jobs whose robot still exists back
-	// in the queue, due at at with no attempts counted, and says how many.
-	RequeueDeadJobs(townID int64, at time.Time) (int, error)
+	// Group robots and the outbox of durable pushes (outbox.go).
+	Outbox
 }

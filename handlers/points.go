@@ -3,12 +3,11 @@ package handlers
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"gridbot"
+	"gridbot/present"
 	"gridbot/results"
 	"gridbot/scoring"
 )
@@ -71,24 +70,6 @@ func (c *Ctx) notStarted(month string) error {
 	return nil
 }
 
-// resultLabel says what results are: published, or live as at a time.
-func resultLabel(published bool, at time.Time) string {
-	if published {
-		return "已公布"
-	}
-	return fmt.Sprintf("实时，截至 %s", fmtTime(at))
-}
-
-// tierLabel names a tier for members: "月度网格之星", "300元档".
-func (c *Ctx) tierLabel(name string) string {
-	for _, t := range c.Rules.Ranking.Tiers {
-		if t.Name == name {
-			return t.Label
-		}
-	}
-	return ""
-}
-
 // runPoints is 积分: one member's itemized month.
 func runPoints(c *Ctx) (*Reply, error) {
 	month, err := c.month()
@@ -133,62 +114,7 @@ func runPoints(c *Ctx) (*Reply, error) {
 	if m == nil {
 		return nil, gridbot.Errorf(gridbot.ENOTFOUND, "%s 在 %s 不在网格花名册中，没有积分。", target.Name, month)
 	}
-	return text("%s", c.renderMember(*m, month, resultLabel(published, c.Now))), nil
-}
-
-// renderMember writes a member's breakdown.
-func (c *Ctx) renderMember(m scoring.MemberResult, month, label string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s（%s）%s 积分：%s 分，打卡 %d 天（%s）", m.Name, m.Grid, month, fmtNum(m.Total), m.CheckinDays, label)
-	if len(m.Items) == 0 {
-		b.WriteString("\n暂无加减分记录。")
-	} else {
-		b.WriteString("\n明细：")
-	}
-	for _, it := range m.Items {
-		fmt.Fprintf(&b, "\n· %s %s", it.Name, fmtPoints(it.Points))
-		var ref []string
-		for _, s := range []string{it.Ref, it.Note, it.Date} {
-			if s != "" {
-				ref = append(ref, s)
-			}
-		}
-		if len(ref) > 0 {
-			fmt.Fprintf(&b, "（%s）", strings.Join(ref, "，"))
-		}
-	}
-	r := c.Rules.Ranking
-	switch {
-	case m.Eligible && m.Rank != nil:
-		fmt.Fprintf(&b, "\n名次：第 %d 名", *m.Rank)
-		if m.Tie {
-			b.WriteString("（并列）")
-		}
-		if t := c.tierLabel(m.Tier); t != "" {
-			fmt.Fprintf(&b, "，%s，奖励 %d 元", t, m.RewardYuan)
-		}
-		b.WriteString("。")
-	case m.Eligible:
-		b.WriteString("\n已达到排名条件。")
-	default:
-		var miss []string
-		if m.MissingDays > 0 {
-			miss = append(miss, fmt.Sprintf("%d 天打卡", m.MissingDays))
-		}
-		if m.MissingPoints > 0 {
-			miss = append(miss, fmt.Sprintf("%s 分", fmtNum(m.MissingPoints)))
-		}
-		fmt.Fprintf(&b, "\n暂未达到排名条件（积分 %s 分以上且打卡 %d 天以上）：还差 %s。", fmtNum(r.MinPoints), r.MinCheckinDays, strings.Join(miss, "、"))
-	}
-	return b.String()
-}
-
-// listed is how many places 排行 lists: the last tier's last place (50).
-func (c *Ctx) listed() int {
-	if n := len(c.Rules.Ranking.Tiers); n > 0 {
-		return c.Rules.Ranking.Tiers[n-1].ToPlace
-	}
-	return 50
+	return text("%s", present.MemberChat(*m, c.Rules, month, present.State(published, c.Now))), nil
 }
 
 // runRanking is 排行: the month's ranking, live until published.
@@ -207,51 +133,5 @@ func runRanking(c *Ctx) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s 排行（%s）", month, resultLabel(published, res.AsAt))
-	ranked, others := 0, 0
-	for _, m := range sortedByRank(res.Members) {
-		if m.Rank == nil {
-			others++
-			continue
-		}
-		if *m.Rank > c.listed() {
-			continue
-		}
-		ranked++
-		tie := ""
-		if m.Tie {
-			tie = "（并列）"
-		}
-		fmt.Fprintf(&b, "\n%d.%s %s（%s）%s 分，打卡 %d 天", *m.Rank, tie, m.Name, m.Grid, fmtNum(m.Total), m.CheckinDays)
-		if t := c.tierLabel(m.Tier); t != "" {
-			fmt.Fprintf(&b, " · %s", t)
-		}
-	}
-	if ranked == 0 {
-		b.WriteString("\n暂无人达到排名条件。")
-	}
-	if others > 0 {
-		fmt.Fprintf(&b, "\n另有 %d 人暂未达到排名条件（积分 %s 分以上且打卡 %d 天以上）。发送「积分」查看自己还差多少。",
-			others, fmtNum(c.Rules.Ranking.MinPoints), c.Rules.Ranking.MinCheckinDays)
-	}
-	return text("%s", b.String()), nil
-}
-
-// sortedByRank returns the ranked members by place, then name; the unranked after.
-func sortedByRank(ms []scoring.MemberResult) []scoring.MemberResult {
-	out := append([]scoring.MemberResult(nil), ms...)
-	rank := func(m scoring.MemberResult) int {
-		if m.Rank == nil {
-			return 1 << 30
-		}
-		return *m.Rank
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if rank(out[i]) != rank(out[j]) {
-			return rank(out[i]) < rank(out[j])
-		}
-		return out[i].UserID < out[j].UserID
-	})
-	return out
+	return text("%s", present.RankingChat(present.MonthRanking(res, c.Rules, published))), nil
 }

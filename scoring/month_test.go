@@ -204,17 +204,17 @@ func TestInvalidMonthIsEmpty(t *testing.T) {
 	}
 }
 
-func TestMissingText(t *testing.T) {
+func TestMissing(t *testing.T) {
 	res := eligTown(40, 17).month("2026-10") // 40 points, 17 days
 	mr, ok := res.Member("M1")
 	if !ok {
 		t.Fatal("M1 missing")
 	}
-	if got := mr.MissingText(); got != "还差3天打卡、10分" {
-		t.Errorf("MissingText = %q", got)
+	if mr.MissingDays != 3 || mr.MissingPoints != 10 {
+		t.Errorf("missing %d days, %v points; want 3 and 10", mr.MissingDays, mr.MissingPoints)
 	}
-	if got := member(t, eligTown(45, 20).month("2026-10"), "M1").MissingText(); got != "" {
-		t.Errorf("eligible member MissingText = %q", got)
+	if got := member(t, eligTown(45, 20).month("2026-10"), "M1"); got.MissingDays != 0 || got.MissingPoints != 0 {
+		t.Errorf("eligible member misses %d days, %v points", got.MissingDays, got.MissingPoints)
 	}
 	if _, ok := res.Member("nobody"); ok {
 		t.Error("found nobody")

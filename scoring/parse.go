@@ -124,7 +124,7 @@ func checkNode(n ast.Node, t reflect.Type, path string) error {
 }
 
 // checkStruct checks a mapping against the yaml tags of struct type t: no
-// unknown key, no missing key.
+// unknown key, no missing key but those tagged omitempty (a tier's label).
 func checkStruct(n ast.Node, t reflect.Type, path string) error {
 	var values []*ast.MappingValueNode
 	switch m := n.(type) {
@@ -136,10 +136,12 @@ func checkStruct(n ast.Node, t reflect.Type, path string) error {
 		return rulesError(path, "期望键值表 / expected a mapping")
 	}
 	fields := map[string]reflect.Type{}
+	optional := map[string]bool{}
 	var names []string
 	for i := 0; i < t.NumField(); i++ {
-		tag := t.Field(i).Tag.Get("yaml")
+		tag, opts, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
 		fields[tag] = t.Field(i).Type
+		optional[tag] = opts == "omitempty"
 		names = append(names, tag)
 	}
 	seen := map[string]bool{}
@@ -156,7 +158,7 @@ func checkStruct(n ast.Node, t reflect.Type, path string) error {
 		}
 	}
 	for _, name := range names {
-		if !seen[name] {
+		if !seen[name] && !optional[name] {
 			return rulesError(joinPath(path, name), "缺少此项 / missing key")
 		}
 	}

@@ -145,8 +145,11 @@ type Ranking struct {
 // Tier is a band of places: from the place after the previous tier's ToPlace
 // up to ToPlace. The first tier is 月度网格之星 (R-Y-PARTY counts it).
 type Tier struct {
-	Name    string `yaml:"name"`  // "star", "300", "100": the tier in results and the payout kind
-	Label   string `yaml:"label"` // for announcements
+	Name string `yaml:"name"` // "star", "300", "100": the tier in results and the payout kind
+	// Label is what people read (chat, tables, announcements, sheets); the
+	// only optional key of a rules file. Empty: package present words the
+	// tier from its places ("第6-20名").
+	Label   string `yaml:"label,omitempty"`
 	ToPlace int    `yaml:"to_place"`
 	Yuan    int    `yaml:"yuan"`
 }

@@ -96,6 +96,11 @@ func TestParseRulesRefusesWithKeyPath(t *testing.T) {
 		{"few above many", "few_days: 10", "few_days: 20", "rules: monthly.attendance.few_days: 应小于 many_days"},
 		{"window", `to: "12:00"`, `to: "12h"`, "rules: checkin_window.to: 期望时刻"},
 		{"team score mode", "    score: mean\n", "    score: median\n", "rules: quarterly.team.score: 应为 mean 或 index"},
+		{"label names another amount", `label: "300元奖励",   to_place: 20, yuan: 300`, `label: "300元奖励",   to_place: 20, yuan: 200`,
+			"rules: ranking.tiers[1].label: 显示名写的是「300元」，但 yuan 是 200"},
+		{"label names other places", `label: "100元奖励"`, `label: "第21-40名"`,
+			"rules: ranking.tiers[2].label: 显示名写的是「第21-40名」，但这一档是第21-50名"},
+		{"label twice", `label: "100元奖励"`, `label: "月度网格之星"`, "rules: ranking.tiers[2].label: 档次显示名重复"},
 		{"factor", "comprehensive: 0.5 }   # 温岭", "comprehensive: 1.5 }   # 温岭", "rules: publicity.county.comprehensive: 应在0到1之间"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,5 +157,24 @@ func TestCheckinWindow(t *testing.T) {
 	}
 	if got := r.DispatchLateDeadline(ts("2026-10-03 08:00")); !got.Equal(ts("2026-10-10 08:00")) {
 		t.Errorf("DispatchLateDeadline = %v", got)
+	}
+}
+
+// TestTierLabelIsOptional: a tier may leave its label out (the only optional
+// key); labels that agree with the tier's numbers are accepted.
+func TestTierLabelIsOptional(t *testing.T) {
+	r, err := ParseRules(edit(t, `{ name: "300",  label: "300元奖励",   to_place: 20`, `{ name: "300", to_place: 20`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Ranking.Tiers[1].Label != "" || r.Ranking.Tiers[1].ToPlace != 20 {
+		t.Fatalf("tier without a label: %+v", r.Ranking.Tiers[1])
+	}
+	if _, err := ParseRules(edit(t, `label: "100元奖励"`, `label: "第21-50名 100 元"`)); err != nil {
+		t.Fatalf("a label that agrees with its tier: %v", err)
+	}
+	if _, err := ParseRules(edit(t, `to_place: 5,  yuan: 500`, `yuan: 500`)); err == nil ||
+		!strings.Contains(err.Error(), "ranking.tiers[0].to_place: 缺少此项") {
+		t.Fatalf("a tier without to_place: %v", err)
 	}
 }

@@ -3,6 +3,8 @@ package scoring
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 )
 
 // Validate checks that the rules make sense, naming the key of the first
@@ -121,7 +123,7 @@ func (r *Rules) validateRanking() error {
 	if len(k.Tiers) == 0 {
 		return rulesError("ranking.tiers", "至少要有一档 / at least one tier is needed")
 	}
-	names := map[string]bool{}
+	names, labels := map[string]bool{}, map[string]bool{}
 	for i, t := range k.Tiers {
 		p := fmt.Sprintf("ranking.tiers[%d]", i)
 		switch {
@@ -137,8 +139,18 @@ func (r *Rules) validateRanking() error {
 			return rulesError(p+".yuan", msgNonNegative)
 		case i > 0 && t.Yuan > k.Tiers[i-1].Yuan:
 			return rulesError(p+".yuan", "不应高于上一档 / must not be more than the previous tier's")
+		case t.Label != "" && labels[t.Label]:
+			return rulesError(p+".label", "档次显示名重复 / the label is used twice")
+		}
+		from := 1
+		if i > 0 {
+			from = k.Tiers[i-1].ToPlace + 1
+		}
+		if msg := labelMismatch(t, from); msg != "" {
+			return rulesError(p+".label", msg)
 		}
 		names[t.Name] = true
+		labels[t.Label] = true
 	}
 	keys := map[string]bool{}
 	for i, key := range k.TieBreak {
@@ -222,4 +234,32 @@ func (r *Rules) validateIndex() error {
 		}
 	}
 	return nil
+}
+
+var (
+	labelYuan   = regexp.MustCompile(`(\d+)\s*元`)
+	labelPlaces = regexp.MustCompile(`第\s*(\d+)\s*(?:[-－–~～至到]\s*(\d+)\s*)?名`)
+)
+
+// labelMismatch says how a tier's label contradicts its amount or places
+// ("300元奖励" left in a file whose tier now pays 200), "" when it does not:
+// the label is what the whole town reads, the numbers are what is paid.
+func labelMismatch(t Tier, from int) string {
+	for _, m := range labelYuan.FindAllStringSubmatch(t.Label, -1) {
+		if n, _ := strconv.Atoi(m[1]); n != t.Yuan {
+			return fmt.Sprintf("显示名写的是「%s」，但 yuan 是 %d / the label says %s but yuan is %d", m[0], t.Yuan, m[0], t.Yuan)
+		}
+	}
+	for _, m := range labelPlaces.FindAllStringSubmatch(t.Label, -1) {
+		a, _ := strconv.Atoi(m[1])
+		b := a
+		if m[2] != "" {
+			b, _ = strconv.Atoi(m[2])
+		}
+		if a != from || b != t.ToPlace {
+			return fmt.Sprintf("显示名写的是「%s」，但这一档是第%d-%d名 / the label says %s but the tier is places %d-%d",
+				m[0], from, t.ToPlace, m[0], from, t.ToPlace)
+		}
+	}
+	return ""
 }

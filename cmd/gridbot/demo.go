@@ -9,12 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-runewidth"
-
 	"gridbot"
 	"gridbot/bot/console"
 	"gridbot/examples"
 	"gridbot/importer"
+	"gridbot/present"
 	"gridbot/results"
 	"gridbot/scoring"
 	"gridbot/storage"
@@ -107,8 +106,7 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(w, "# %s 月度排名（截至 %s）：\n", demoMonth, demoResultAt.Format("2006-01-02 15:04"))
-	writeRanking(w, res, rules)
-	return nil
+	return present.RankedTable(w, present.MonthRanking(res, rules, false))
 }
 
 // demoSetup creates 海风镇 with its roster and check-in points.
@@ -179,70 +177,4 @@ func readEmbedded(name string) ([]console.Line, error) {
 	}
 	defer f.Close()
 	return console.ReadTranscript(f)
-}
-
-// writeRanking prints the ranked members as a table aligned for CJK text,
-// then how many are not eligible.
-func writeRanking(w io.Writer, res *scoring.MonthResult, rules *scoring.Rules) {
-	labels := map[string]string{}
-	for _, t := range rules.Ranking.Tiers {
-		labels[t.Name] = t.Label
-	}
-	rows := [][]string{{"名次", "姓名", "网格", "积分", "打卡", "档次", "奖励(元)"}}
-	others := 0
-	for _, m := range rankedMembers(res.Members) {
-		if m.Rank == nil {
-			others++
-			continue
-		}
-		place := fmt.Sprint(*m.Rank)
-		if m.Tie {
-			place += "(并列)"
-		}
-		tier := labels[m.Tier]
-		if tier == "" {
-			tier = "—"
-		}
-		rows = append(rows, []string{place, m.Name, m.Grid, trimNum(m.Total), fmt.Sprint(m.CheckinDays), tier, fmt.Sprint(m.RewardYuan)})
-	}
-	widths := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], runewidth.StringWidth(c))
-		}
-	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			b.WriteString(runewidth.FillRight(c, widths[i]))
-			if i < len(r)-1 {
-				b.WriteString("  ")
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
-	fmt.Fprintf(w, "未达到排名条件（积分 %s 分以上且打卡 %d 天以上）：%d 人\n", trimNum(rules.Ranking.MinPoints), rules.Ranking.MinCheckinDays, others)
-}
-
-// rankedMembers orders members by place (unranked last), then user id.
-func rankedMembers(ms []scoring.MemberResult) []scoring.MemberResult {
-	out := append([]scoring.MemberResult(nil), ms...)
-	place := func(m scoring.MemberResult) int {
-		if m.Rank == nil {
-			return 1 << 30
-		}
-		return *m.Rank
-	}
-	for i := 1; i < len(out); i++ { // insertion sort: stable and small
-		for j := i; j > 0 && (place(out[j]) < place(out[j-1]) ||
-			place(out[j]) == place(out[j-1]) && out[j].UserID < out[j-1].UserID); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
-}
-
-// trimNum writes points without needless decimals.
-func trimNum(f float64) string {
-	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"gridbot/present"
 	"gridbot/sheets"
 )
 
@@ -39,15 +40,16 @@ func runExport(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	path := pos[2]
+	var book []present.Sheet
 	switch {
 	case s.month != nil:
-		err = sheets.Month(path, s.month)
+		book = present.MonthSheets(present.MonthRanking(s.month, s.rules, s.published))
 	case s.quarter != nil:
-		err = sheets.Quarter(path, s.quarter)
+		book = present.QuarterSheets(s.quarter, s.rules)
 	default:
-		err = sheets.Year(path, s.year)
+		book = present.YearSheets(s.year)
 	}
-	if err != nil {
+	if err := sheets.Write(path, book); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(e.Stdout, "已导出 %s\n", path)

@@ -17,6 +17,7 @@ type cli struct {
 	t     *testing.T
 	dbURL string
 	clock *gridbot.FixedClock
+	env   map[string]string // more environment (GRIDBOT_RULES)
 }
 
 // engines returns a fresh SQLite database and, where available, a fresh
@@ -40,6 +41,9 @@ func (c *cli) run(args ...string) (string, string, int) {
 	c.t.Helper()
 	var out, errb bytes.Buffer
 	env := map[string]string{"GRIDBOT_DATABASE_URL": c.dbURL}
+	for k, v := range c.env {
+		env[k] = v
+	}
 	e := newEnv(strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
 	e.Clock = c.clock
 	defer e.Close()

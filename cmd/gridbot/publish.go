@@ -6,9 +6,8 @@ import (
 
 	"gridbot"
 	"gridbot/bot/outbox"
-	"gridbot/report"
+	"gridbot/present"
 	"gridbot/results"
-	"gridbot/scoring"
 )
 
 func init() {
@@ -39,21 +38,23 @@ func runPublish(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var res *scoring.MonthResult
+	var text string
 	var queued int
 	err = st.Update(ctx, func(tx gridbot.Tx) error {
-		if res, err = results.PublishMonth(tx, t.ID, rules, pos[1], e.Clock.Now()); err != nil {
+		res, err := results.PublishMonth(tx, t.ID, rules, pos[1], e.Clock.Now())
+		if err != nil {
 			return err
 		}
 		// Queued in the publishing transaction: published means announced.
-		queued, err = outbox.Announce(tx, t.ID, gridbot.ScopeTown, "", report.Announcement(res), nil, e.Clock.Now())
+		text = present.Announcement(present.MonthRanking(res, rules, true))
+		queued, err = outbox.Announce(tx, t.ID, gridbot.ScopeTown, "", text, nil, e.Clock.Now())
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "%s 已发布并冻结。\n\n", pos[1])
-	if _, err = fmt.Fprint(e.Stdout, report.Announcement(res)); err != nil {
+	if _, err = fmt.Fprint(e.Stdout, text); err != nil {
 		return err
 	}
 	if queued == 0 {

@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/report"
+	"gridbot/present"
 	"gridbot/results"
 	"gridbot/scoring"
 	"gridbot/storage"
@@ -149,7 +149,7 @@ func TestPublishEnqueuesTheAnnouncement(t *testing.T) {
 			if err != nil || !frozen {
 				return fmt.Errorf("the published month: frozen %v, %v", frozen, err)
 			}
-			want = report.Announcement(res)
+			want = present.Announcement(present.MonthRanking(res, scoring.DefaultRules(), true))
 			jobs, err = tx.Jobs(town.ID, gridbot.JobPending)
 			return err
 		}); err != nil {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/report"
+	"gridbot/present"
 	"gridbot/results"
 	"gridbot/scoring"
 )
@@ -31,6 +31,7 @@ func init() {
 // in one read-only transaction.
 type settlement struct {
 	kind, period string
+	rules        *scoring.Rules // the rules in force, for the words
 	month        *scoring.MonthResult
 	published    bool
 	quarter      *scoring.QuarterResult
@@ -42,7 +43,7 @@ func settlePeriod(ctx context.Context, e *Env, kind, period, town string, at tim
 	if err != nil {
 		return nil, err
 	}
-	s := &settlement{kind: kind, period: period}
+	s := &settlement{kind: kind, period: period, rules: rules}
 	err = st.View(ctx, func(tx gridbot.Tx) error {
 		var err error
 		switch kind {
@@ -95,10 +96,10 @@ func runSettle(ctx context.Context, e *Env, args []string) error {
 	}
 	switch {
 	case s.month != nil:
-		return report.Month(e.Stdout, s.month, s.published)
+		return present.MonthTable(e.Stdout, present.MonthRanking(s.month, s.rules, s.published))
 	case s.quarter != nil:
-		return report.Quarter(e.Stdout, s.quarter)
+		return present.Quarter(e.Stdout, s.quarter, s.rules)
 	default:
-		return report.Year(e.Stdout, s.year)
+		return present.Year(e.Stdout, s.year)
 	}
 }

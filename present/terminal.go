@@ -1,4 +1,4 @@
-package report
+package present
 
 import (
 	"fmt"
@@ -8,79 +8,59 @@ import (
 	"gridbot/scoring"
 )
 
-// TierName is the Chinese name of a ranking tier.
-func TierName(tier string) string {
-	switch tier {
-	case "star":
-		return "月度网格之星"
-	case "300":
-		return "三百元档"
-	case "100":
-		return "一百元档"
-	}
-	return ""
-}
-
-// Num prints a point value without trailing zeros ("57", "57.5").
-func Num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-func place(rank *int, tie bool) string {
-	if rank == nil {
-		return "-"
-	}
-	if tie {
-		return fmt.Sprintf("%d(并列)", *rank)
-	}
-	return strconv.Itoa(*rank)
-}
-
-func yuan(v int) string {
-	if v == 0 {
-		return ""
-	}
-	return strconv.Itoa(v)
-}
-
-// Month writes a month's results as a table, ranked members first.
-func Month(w io.Writer, res *scoring.MonthResult, published bool) error {
+// MonthTable writes the month for settle: every member, ranked first, with
+// eligibility, tier and reward.
+func MonthTable(w io.Writer, rk *Ranking) error {
 	state := "实时结果（未发布）"
-	if published {
+	if rk.Published {
 		state = "已发布（冻结）"
 	}
-	fmt.Fprintf(w, "%s 月度积分排名 — %s\n\n", res.Month, state)
+	fmt.Fprintf(w, "%s 月度积分排名 — %s\n\n", rk.Month, state)
 	t := &Table{
 		Header: []string{"名次", "姓名", "用户ID", "网格", "村", "角色", "打卡天数", "积分", "资格", "档次", "奖励(元)"},
 		Right:  map[int]bool{6: true, 7: true, 10: true},
 	}
-	for _, m := range res.Members {
-		elig := "是"
-		if !m.Eligible {
-			elig = "否"
-			if m.MissingDays > 0 || m.MissingPoints > 0 {
-				elig = "否: " + Missing(m.MissingDays, m.MissingPoints)
-			}
-		}
-		t.Add(place(m.Rank, m.Tie), m.Name, m.UserID, m.Grid, m.Village, string(m.Role), strconv.Itoa(m.CheckinDays),
-			Num(m.Total), elig, TierName(m.Tier), yuan(m.RewardYuan))
+	for _, r := range rk.Rows {
+		t.Add(r.Place(), r.Name, r.UserID, r.Grid, r.Village, string(r.Role), strconv.Itoa(r.CheckinDays),
+			Num(r.Total), eligibility(r.MemberResult), r.TierLabel(), yuan(r.RewardYuan))
 	}
 	return t.Render(w)
 }
 
-// Missing says what a member still lacks for the ranking ("还差 3 天打卡、7 分").
-func Missing(days int, points float64) string {
+// eligibility writes 是, 否 or 否 with what is missing.
+func eligibility(m scoring.MemberResult) string {
 	switch {
-	case days > 0 && points > 0:
-		return fmt.Sprintf("还差 %d 天打卡、%s 分", days, Num(points))
-	case days > 0:
-		return fmt.Sprintf("还差 %d 天打卡", days)
-	case points > 0:
-		return fmt.Sprintf("还差 %s 分", Num(points))
+	case m.Eligible:
+		return "是"
+	case m.MissingDays > 0 || m.MissingPoints > 0:
+		return "否: " + Missing(m.MissingDays, m.MissingPoints)
 	}
-	return ""
+	return "否"
+}
+
+// RankedTable writes the ranked members only, compactly (the demo's view),
+// then how many are not eligible.
+func RankedTable(w io.Writer, rk *Ranking) error {
+	t := &Table{Header: []string{"名次", "姓名", "网格", "积分", "打卡", "档次", "奖励(元)"}, NoRule: true}
+	for _, r := range rk.Rows {
+		if r.Rank == nil {
+			continue
+		}
+		tier := r.TierLabel()
+		if tier == "" {
+			tier = "—"
+		}
+		t.Add(r.Place(), r.Name, r.Grid, Num(r.Total), strconv.Itoa(r.CheckinDays), tier, strconv.Itoa(r.RewardYuan))
+	}
+	if err := t.Render(w); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "未达到排名条件（%s）：%d 人\n", rk.conditions(), rk.Unranked())
+	return err
 }
 
 // Quarter writes a quarter's teams and payout list.
-func Quarter(w io.Writer, res *scoring.QuarterResult) error {
+func Quarter(w io.Writer, res *scoring.QuarterResult, r *scoring.Rules) error {
 	fmt.Fprintf(w, "%s 季度考核\n\n优秀网格团队\n", res.Quarter)
 	t := &Table{Header: []string{"名次", "网格", "村", "团队得分", "奖励(元)"}, Right: map[int]bool{3: true, 4: true}}
 	for _, tm := range res.Teams {
@@ -90,13 +70,14 @@ func Quarter(w io.Writer, res *scoring.QuarterResult) error {
 		return err
 	}
 	fmt.Fprintf(w, "\n发放清单\n")
+	tiers := Tiers(r)
 	p := &Table{Header: []string{"类别", "收款方", "金额(元)", "依据"}, Right: map[int]bool{2: true}}
 	for _, po := range res.Payouts {
 		payee := po.Payee
 		if po.Name != "" {
 			payee = po.Name + "(" + po.Payee + ")"
 		}
-		p.Add(PayoutKindName(po.Kind), payee, strconv.Itoa(po.AmountYuan), po.Ref)
+		p.Add(PayoutKind(tiers, po.Kind), payee, strconv.Itoa(po.AmountYuan), po.Ref)
 	}
 	if err := p.Render(w); err != nil {
 		return err
@@ -105,15 +86,11 @@ func Quarter(w io.Writer, res *scoring.QuarterResult) error {
 	return err
 }
 
-// PayoutKindName is the Chinese name of a payout kind.
-func PayoutKindName(kind string) string {
+// PayoutKind is the Chinese name of a payout kind; a month's ranking reward
+// is named by its tier's label from the rules ("月度网格之星", "第4-10名"), as
+// in the month's own payout sheet: the amount has its own column.
+func PayoutKind(tiers []Tier, kind string) string {
 	switch kind {
-	case "star":
-		return "月度网格之星"
-	case "300":
-		return "月度排名6-20名"
-	case "100":
-		return "月度排名21-50名"
 	case "team":
 		return "季度优秀网格团队"
 	case "publicity":
@@ -123,6 +100,9 @@ func PayoutKindName(kind string) string {
 	case "story":
 		return "出彩奖-红网格小故事"
 	}
+	if t := tierNamed(tiers, kind); t != nil {
+		return t.Label
+	}
 	return kind
 }
 
@@ -131,12 +111,8 @@ func Year(w io.Writer, res *scoring.YearResult) error {
 	fmt.Fprintf(w, "%s 年度评比\n\n村(居)排名\n", res.Year)
 	v := &Table{Header: []string{"名次", "村(居)", "得分", "三同得分", "奖励(元)", "后50%"}, Right: map[int]bool{2: true, 3: true, 4: true}}
 	for _, vi := range res.Villages {
-		bottom := ""
-		if vi.BottomHalf {
-			bottom = "取消先进党组织评选资格"
-		}
 		v.Add(place(&vi.Rank, false), vi.Village, strconv.FormatFloat(vi.Score, 'f', 2, 64),
-			strconv.FormatFloat(vi.Santong, 'f', 2, 64), yuan(vi.AwardYuan), bottom)
+			strconv.FormatFloat(vi.Santong, 'f', 2, 64), yuan(vi.AwardYuan), bottomHalf(vi.BottomHalf))
 	}
 	if err := v.Render(w); err != nil {
 		return err
@@ -144,16 +120,27 @@ func Year(w io.Writer, res *scoring.YearResult) error {
 	fmt.Fprintf(w, "\n年度优秀网格长(员)与入党培养\n")
 	m := &Table{Header: []string{"姓名", "用户ID", "角色", "年度积分", "奖项", "奖励(元)", "建议"}, Right: map[int]bool{3: true, 5: true}}
 	for _, mb := range res.Members {
-		flag := ""
-		if mb.PartyFlag != nil {
-			flag = *mb.PartyFlag
-		}
+		flag := partyFlag(mb.PartyFlag)
 		if mb.Award == "none" && flag == "" {
 			continue
 		}
 		m.Add(mb.Name, mb.UserID, string(mb.Role), Num(mb.AnnualPoints), AwardName(mb.Award), yuan(mb.AwardYuan), flag)
 	}
 	return m.Render(w)
+}
+
+func bottomHalf(b bool) string {
+	if b {
+		return "取消先进党组织评选资格"
+	}
+	return ""
+}
+
+func partyFlag(f *string) string {
+	if f == nil {
+		return ""
+	}
+	return *f
 }
 
 // AwardName is the Chinese name of a yearly award.

@@ -1,6 +1,4 @@
-// Package report renders settlement results for people: aligned Chinese
-// tables for the terminal and the announcement texts posted to groups.
-package report
+package present
 
 import (
 	"io"
@@ -16,6 +14,8 @@ type Table struct {
 	Rows   [][]string
 	// Right marks columns aligned to the right (numbers).
 	Right map[int]bool
+	// NoRule leaves out the line under the header.
+	NoRule bool
 }
 
 // Add appends a row.
@@ -52,7 +52,7 @@ func (t *Table) Render(w io.Writer) error {
 			}
 		}
 		b.WriteString("\n")
-		if r == 0 {
+		if r == 0 && !t.NoRule {
 			total := 2 * (len(widths) - 1)
 			for _, w := range widths {
 				total += w

@@ -20,6 +20,12 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Reason, when set, says as data which refusal this is, and Args the
+	// values it is about, in the order Reason's words use them. The store
+	// refuses with a Reason only (Refuse); the words are the domain's
+	// (refusals.go), and an edge may word a reason its own way.
+	Reason Reason
+	Args   []any
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("gridbot %s: %s", e.Code, e.Message) }

@@ -19,71 +19,149 @@ type Store interface {
 	Close() error
 }
 
-// Tx is one transaction on the store. Methods that look something up return
-// an *Error with code ENOTFOUND when it does not exist; methods that would
-// store something twice return ECONFLICT.
+// Tx is one transaction on the store: the union of the role interfaces
+// below, so Store.Update and Store.View hand every command all of them. Code
+// that uses one concern takes that interface instead (a handler names what
+// it uses), and a test double implements only it.
+//
+// Throughout, methods that look something up return an *Error with code
+// ENOTFOUND when it does not exist; methods that would store something twice
+// return ECONFLICT; bad values are refused with EINVALID (the checks are the
+// domain types' own: Person.Validate, Checkin.Validate, ...). Refusals carry
+// a Reason and its data (refusals.go); the store words nothing itself.
 type Tx interface {
-	// Towns.
+	Towns
+	Roster
+	RosterWriter
+	Claims
+	Checkins
+	Records
+	Deliberations
+	Issues
+	Periods
+	Published
+	Outbox // group robots and the outbox of durable pushes (outbox.go)
+}
+
+// Towns are the tenants. TownByName returns ENOTFOUND (ReasonTownUnknown);
+// CreateTown EINVALID for an empty name and ECONFLICT when it is taken.
+type Towns interface {
 	Towns() ([]Town, error)
 	TownByName(name string) (Town, error)
 	CreateTown(name string) (Town, error)
+}
 
-	// Roster. Names are unique per town at each level (a grid name is unique
-	// within the town, a village name within the town).
-	EnsureDistrict(townID int64, name string) (District, error)
-	EnsureVillage(townID, districtID int64, name string) (Village, error)
-	EnsureGrid(townID, villageID int64, name string) (Grid, error)
+// Roster reads a town's roster as it is now and its history. Names are unique
+// per town at each level (a grid name is unique within the town, a village
+// name within the town). Lists are in the order things were stored.
+type Roster interface {
 	Villages(townID int64) ([]Village, error)
 	Grids(townID int64) ([]Grid, error)
 	// People returns everyone of the town, active or not, as they are now.
 	People(townID int64) ([]Person, error)
+	// PersonByUserID returns ENOTFOUND (ReasonPersonUnknown) for a user id
+	// the town's roster does not have (active or not).
 	PersonByUserID(townID int64, userID string) (Person, error)
 	// PeopleByName returns the active people with that display name.
 	PeopleByName(townID int64, name string) ([]Person, error)
+	Memberships(townID int64) ([]Membership, error)
+	Checkpoints(townID int64) ([]Checkpoint, error)
+}
+
+// RosterWriter changes a town's roster: what importing the roster and the
+// check-in points does.
+type RosterWriter interface {
+	// Ensure* return the town's district, village or grid called name,
+	// creating it if need be; EINVALID for an empty name, ENOTFOUND when the
+	// district or village it belongs to is not the town's.
+	EnsureDistrict(townID int64, name string) (District, error)
+	EnsureVillage(townID, districtID int64, name string) (Village, error)
+	EnsureGrid(townID, villageID int64, name string) (Grid, error)
 	// SavePerson creates or updates a person's name, role, party membership,
 	// phone and active flag by (TownID, UserID), and returns it with its ID.
-	// Grid and history are set with SetMembership.
+	// Grid and history are set with SetMembership. EINVALID when
+	// Person.Validate refuses p.
 	SavePerson(p Person) (Person, error)
 	// SetMembership makes the person's current membership (gridID, role) from
 	// at on: if it differs from the open one, that one is closed at at and a
 	// new one opened. gridID 0 with role "" closes it (the person left).
-	// It reports whether anything changed.
+	// It reports whether anything changed. EINVALID for an invalid role or a
+	// missing or earlier effective time; ENOTFOUND when the person or the
+	// grid is not the town's.
 	SetMembership(townID, personID, gridID int64, role Role, at time.Time) (bool, error)
-	Memberships(townID int64) ([]Membership, error)
-	// ReplaceCheckpoints replaces all check-in points of the town.
+	// ReplaceCheckpoints replaces all check-in points of the town. ENOTFOUND
+	// when a point's village is not the town's, ECONFLICT when a point is
+	// given twice.
 	ReplaceCheckpoints(townID int64, cps []Checkpoint) error
-	Checkpoints(townID int64) ([]Checkpoint, error)
+}
 
+// Claims keep chat commands from being handled twice.
+type Claims interface {
 	// ClaimMessage records that the platform message msgID of the town is being
 	// handled. It returns ECONFLICT when the message was handled before: a
-	// retry or a second replica's copy of the same callback.
+	// retry or a second replica's copy of the same callback. EINVALID when
+	// msgID is empty.
 	ClaimMessage(townID int64, platform, msgID string, at time.Time) error
+}
 
-	// Facts. Add* fill in ID (and No where the fact is numbered).
-	// AddCheckin returns ECONFLICT when the person has checked in that day.
+// Checkins are the daily check-ins (打卡).
+type Checkins interface {
+	// AddCheckin fills in ID (and Day from At, or At from Day). EINVALID when
+	// Checkin.Validate refuses c; ECONFLICT when the person has checked in
+	// that day (ReasonCheckedIn) or the message was recorded before.
 	AddCheckin(c *Checkin) error
 	// AddCheckins stores many check-ins at once, skipping any person-day that
 	// already has one; it returns how many were added.
 	AddCheckins(townID int64, cs []Checkin) (int, error)
+	// CheckinOn returns ENOTFOUND when the person has no check-in that day.
 	CheckinOn(townID int64, userID, day string) (Checkin, error)
-	// SetBasePoints replaces the base points of the given users for month.
+}
+
+// Records are the facts members and the office record besides check-ins,
+// issues and deliberations. Add* fill in ID (and No where the fact is
+// numbered) and return ECONFLICT when the message was recorded before.
+type Records interface {
+	// SetBasePoints replaces the base points of the given users for month;
+	// EINVALID when month is not "2006-01" (ValidMonth).
 	SetBasePoints(townID int64, month string, bps []BasePoint) error
 	AddActivity(a *Activity) error
+	AddPublicity(p *Publicity) error
+	AddPhoto(p *Photo) error
+	// AddStory returns ENOTFOUND when the story's village is not the town's.
+	AddStory(s *Story) error
+	AddAdjustment(a *Adjustment) error
+}
+
+// Issues are villagers' issues and their lifecycle.
+type Issues interface {
+	// AddIssue fills in ID and No; ECONFLICT when the message was recorded
+	// before, EINVALID for a rating that is not one of Ratings.
 	AddIssue(i *Issue) error
+	// IssueByNo returns ENOTFOUND (ReasonIssueUnknown) for a number the
+	// town does not have.
 	IssueByNo(townID, no int64) (Issue, error)
-	// UpdateIssue saves the lifecycle fields (dispatch, close, rating) of i.
+	// UpdateIssue saves the lifecycle fields (dispatch, close, rating) of i;
+	// ENOTFOUND as IssueByNo, EINVALID for a rating not in Ratings.
 	UpdateIssue(i Issue) error
 	// OpenIssues returns the issues of a grid not yet closed, oldest first;
 	// gridID 0 means every grid of the town.
 	OpenIssues(townID, gridID int64) ([]Issue, error)
-	AddDeliberation(d *Deliberation) error
-	DeliberationByNo(townID, no int64) (Deliberation, error)
-	ConfirmDeliberation(townID, no int64, by string, at time.Time) error
-	AddPublicity(p *Publicity) error
-	AddPhoto(p *Photo) error
-	AddStory(s *Story) error
-	AddAdjustment(a *Adjustment) error
+}
 
+// Deliberations are grids' deliberation meetings and their confirmation.
+type Deliberations interface {
+	// AddDeliberation fills in ID and No; ECONFLICT when the message was
+	// recorded before.
+	AddDeliberation(d *Deliberation) error
+	// DeliberationByNo returns ENOTFOUND for a number the town does not have.
+	DeliberationByNo(townID, no int64) (Deliberation, error)
+	// ConfirmDeliberation returns ENOTFOUND as DeliberationByNo, and
+	// ECONFLICT when it was confirmed before.
+	ConfirmDeliberation(townID, no int64, by string, at time.Time) error
+}
+
+// Periods read what scoring needs of a period.
+type Periods interface {
 	// PeriodFacts loads, with a fixed number of set-based queries whatever the
 	// town's size, the roster and the facts that scoring needs for [from, to).
 	PeriodFacts(townID int64, from, to time.Time) (*Facts, error)
@@ -95,13 +173,14 @@ type Tx interface {
 	MemberFacts(townID int64, userID string, from, to time.Time) (*Facts, error)
 	// CountCheckins counts the town's check-ins in [from, to); a yardstick for benchmarks.
 	CountCheckins(townID int64, from, to time.Time) (int, error)
+}
 
-	// Published results are frozen: stored once, never recomputed.
-	// SavePublished returns ECONFLICT when the period was already published.
+// Published results are frozen: stored once, never recomputed.
+type Published interface {
+	// SavePublished returns ECONFLICT (ReasonPublished) when the period was
+	// already published.
 	SavePublished(townID int64, kind, period string, data []byte, at time.Time) error
-	// Published returns ENOTFOUND when the period has not been published.
+	// Published returns ENOTFOUND (ReasonNotPublished) when the period has
+	// not been published.
 	Published(townID int64, kind, period string) ([]byte, error)
-
-	// Group robots and the outbox of durable pushes (outbox.go).
-	Outbox
 }

@@ -142,11 +142,15 @@ func sortByPlace(ps []gridbot.Person) {
 	})
 }
 
-// mentioned resolves the call's mentions in sc. It looks up only the names
-// mentioned; when one fails, it loads the whole roster so that the refusal
-// can offer similar names.
+// mentioned resolves the call's mentions in sc (resolveMentions).
 func (c *Ctx) mentioned(sc Scope) ([]gridbot.Person, error) {
-	ms := c.Call.Mentions
+	return resolveMentions(c.Tx, c.TownID, sc, c.Call.Mentions)
+}
+
+// resolveMentions resolves ms among the town's roster in sc. It looks up only
+// the names mentioned; when one fails, it loads the whole roster so that the
+// refusal can offer similar names.
+func resolveMentions(r gridbot.Roster, townID int64, sc Scope, ms []Mention) ([]gridbot.Person, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
@@ -155,7 +159,7 @@ func (c *Ctx) mentioned(sc Scope) ([]gridbot.Person, error) {
 	for _, m := range ms {
 		var ps []gridbot.Person
 		if m.UserID != "" {
-			p, err := c.Tx.PersonByUserID(c.TownID, m.UserID)
+			p, err := r.PersonByUserID(townID, m.UserID)
 			if err != nil && gridbot.ErrorCode(err) != gridbot.ENOTFOUND {
 				return nil, err
 			} else if err == nil {
@@ -163,7 +167,7 @@ func (c *Ctx) mentioned(sc Scope) ([]gridbot.Person, error) {
 			}
 		} else {
 			var err error
-			if ps, err = c.Tx.PeopleByName(c.TownID, m.Name); err != nil {
+			if ps, err = r.PeopleByName(townID, m.Name); err != nil {
 				return nil, err
 			}
 		}
@@ -178,7 +182,7 @@ func (c *Ctx) mentioned(sc Scope) ([]gridbot.Person, error) {
 	if err == nil {
 		return people, nil
 	}
-	all, lerr := c.Tx.People(c.TownID)
+	all, lerr := r.People(townID)
 	if lerr != nil {
 		return nil, lerr
 	}

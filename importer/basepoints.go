@@ -29,7 +29,7 @@ func BasePoints(ctx context.Context, st gridbot.Store, townID int64, month, path
 }
 
 func checkMonth(month string) error {
-	if _, err := time.ParseInLocation(gridbot.MonthLayout, month, gridbot.Zone); err != nil {
+	if !gridbot.ValidMonth(month) {
 		return gridbot.Errorf(gridbot.EINVALID, "月份「%s」格式错误，应写成 YYYY-MM，例如 2026-10", month)
 	}
 	return nil
@@ -135,7 +135,7 @@ func parseBasePoints(t *Table, month string) (bps []gridbot.BasePoint, lines []i
 }
 
 // peopleByUserID returns everyone of the town, active or not, by user id.
-func peopleByUserID(tx gridbot.Tx, townID int64) (map[string]gridbot.Person, error) {
+func peopleByUserID(tx gridbot.Roster, townID int64) (map[string]gridbot.Person, error) {
 	people, err := tx.People(townID)
 	if err != nil {
 		return nil, err

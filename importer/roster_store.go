@@ -13,7 +13,7 @@ import (
 // follows the latest roster (it moves them), but the move also changes
 // where the grid's past counts, and a typo in a village name looks the
 // same, so the office should see it.
-func rosterMoves(tx gridbot.Tx, townID int64, rows []rosterRow, rep *Report) error {
+func rosterMoves(tx gridbot.Roster, townID int64, rows []rosterRow, rep *Report) error {
 	grids, err := tx.Grids(townID)
 	if err != nil {
 		return err
@@ -47,8 +47,14 @@ func rosterMoves(tx gridbot.Tx, townID int64, rows []rosterRow, rep *Report) err
 	return nil
 }
 
+// rosterTx is what importing the roster uses of a transaction.
+type rosterTx interface {
+	gridbot.Roster
+	gridbot.RosterWriter
+}
+
 // writeRoster stores the validated roster in tx and fills in rep.
-func writeRoster(tx gridbot.Tx, townID int64, rows []rosterRow, hasPhone bool, effective time.Time, rep *Report) error {
+func writeRoster(tx rosterTx, townID int64, rows []rosterRow, hasPhone bool, effective time.Time, rep *Report) error {
 	people, err := tx.People(townID)
 	if err != nil {
 		return err
@@ -131,14 +137,14 @@ func writeRoster(tx gridbot.Tx, townID int64, rows []rosterRow, hasPhone bool, e
 
 // rosterIDs ensures districts, villages and grids once each per import.
 type rosterIDs struct {
-	tx        gridbot.Tx
+	tx        gridbot.RosterWriter
 	townID    int64
 	districts map[string]int64
 	villages  map[string]int64
 	grids     map[string]int64
 }
 
-func newRosterIDs(tx gridbot.Tx, townID int64) *rosterIDs {
+func newRosterIDs(tx gridbot.RosterWriter, townID int64) *rosterIDs {
 	return &rosterIDs{tx: tx, townID: townID,
 		districts: map[string]int64{}, villages: map[string]int64{}, grids: map[string]int64{}}
 }

@@ -44,7 +44,7 @@ func (b *Board) now() time.Time {
 
 // Month returns the month's results: the published ones when the month is
 // published, otherwise the live ones of Live. It says which.
-func (b *Board) Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
+func (b *Board) Month(tx Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
 	_, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return nil, false, err
@@ -66,7 +66,7 @@ func mayBePublished(to, at time.Time) bool { return at.IsZero() || !at.Before(to
 
 // Live returns the month's live results as at at, or those settled less than
 // TTL ago. The month must not be published (Month says).
-func (b *Board) Live(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
+func (b *Board) Live(tx Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
 	if b == nil || b.TTL <= 0 {
 		return live(tx, townID, rules, month, at)
 	}

@@ -3,7 +3,6 @@ package results
 import (
 	"time"
 
-	"gridbot"
 	"gridbot/scoring"
 )
 
@@ -13,7 +12,7 @@ import (
 // (MemberFacts), placed among the others of the town's live results from
 // board (Board.Live). nil when the member is not in the month's roster. It
 // says whether the month is published.
-func Member(tx gridbot.Tx, board *Board, townID int64, rules *scoring.Rules, month, userID string, at time.Time) (*scoring.MemberResult, bool, error) {
+func Member(tx Tx, board *Board, townID int64, rules *scoring.Rules, month, userID string, at time.Time) (*scoring.MemberResult, bool, error) {
 	from, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return nil, false, err

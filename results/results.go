@@ -9,12 +9,19 @@ import (
 	"gridbot/scoring"
 )
 
+// Tx is what settling uses of a transaction: the periods' facts and the
+// published results. A gridbot.Tx is one.
+type Tx interface {
+	gridbot.Periods
+	gridbot.Published
+}
+
 // KindMonth is the kind under which published months are stored.
 const KindMonth = "month"
 
 // Month returns a month's results: the frozen ones when the month is
 // published, otherwise computed live from the store as at at.
-func Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
+func Month(tx Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, bool, error) {
 	if _, _, err := scoring.MonthBounds(month); err != nil {
 		return nil, false, err
 	}
@@ -26,7 +33,7 @@ func Month(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at t
 }
 
 // frozen returns the month's published results, or nil when it is not published.
-func frozen(tx gridbot.Tx, townID int64, month string) (*scoring.MonthResult, error) {
+func frozen(tx gridbot.Published, townID int64, month string) (*scoring.MonthResult, error) {
 	data, err := tx.Published(townID, KindMonth, month)
 	switch gridbot.ErrorCode(err) {
 	case "":
@@ -42,7 +49,7 @@ func frozen(tx gridbot.Tx, townID int64, month string) (*scoring.MonthResult, er
 }
 
 // live settles the month from the store as at at.
-func live(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
+func live(tx gridbot.Periods, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
 	from, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return nil, err
@@ -61,7 +68,7 @@ func live(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at ti
 // others, and marks Late those recorded after it. Every other fact scoring
 // needs still comes: those of [from, at] and the issues whose deadlines
 // passed by at. Stores keep milliseconds, so the period ends at the next one.
-func monthFacts(tx gridbot.Tx, townID int64, from, to, at time.Time) (*gridbot.Facts, error) {
+func monthFacts(tx gridbot.Periods, townID int64, from, to, at time.Time) (*gridbot.Facts, error) {
 	return tx.PeriodFacts(townID, from, readTo(from, to, at))
 }
 
@@ -76,7 +83,7 @@ func readTo(from, to, at time.Time) time.Time {
 // PublishMonth freezes a month that has ended: its results as at at are
 // stored and never recomputed. A month published before, or not yet over, is
 // refused.
-func PublishMonth(tx gridbot.Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
+func PublishMonth(tx Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
 	_, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return nil, err
@@ -106,7 +113,7 @@ func PublishMonth(tx gridbot.Tx, townID int64, rules *scoring.Rules, month strin
 // not published is one before the town started using gridbot (or after it
 // stopped): scoring it would book attendance and grid penalties against
 // everyone for work that was never recorded here, so it is left out.
-func monthsUpTo(tx gridbot.Tx, townID int64, rules *scoring.Rules, months []string, at time.Time) ([]*scoring.MonthResult, error) {
+func monthsUpTo(tx Tx, townID int64, rules *scoring.Rules, months []string, at time.Time) ([]*scoring.MonthResult, error) {
 	var out []*scoring.MonthResult
 	for _, m := range months {
 		from, to, _ := scoring.MonthBounds(m)
@@ -135,7 +142,7 @@ func monthsUpTo(tx gridbot.Tx, townID int64, rules *scoring.Rules, months []stri
 
 // Quarter returns a quarter's results as at at, from its months (frozen where
 // published) and the quarter's facts.
-func Quarter(tx gridbot.Tx, townID int64, rules *scoring.Rules, quarter string, at time.Time) (*scoring.QuarterResult, error) {
+func Quarter(tx Tx, townID int64, rules *scoring.Rules, quarter string, at time.Time) (*scoring.QuarterResult, error) {
 	from, to, months, err := scoring.QuarterBounds(quarter)
 	if err != nil {
 		return nil, err
@@ -152,7 +159,7 @@ func Quarter(tx gridbot.Tx, townID int64, rules *scoring.Rules, quarter string, 
 }
 
 // Year returns a year's results as at at.
-func Year(tx gridbot.Tx, townID int64, rules *scoring.Rules, year string, at time.Time) (*scoring.YearResult, error) {
+func Year(tx Tx, townID int64, rules *scoring.Rules, year string, at time.Time) (*scoring.YearResult, error) {
 	from, to, err := scoring.YearBounds(year)
 	months := monthsOf(from, to)
 	if err != nil {

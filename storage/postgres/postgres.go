@@ -4,8 +4,11 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -18,6 +21,28 @@ import (
 type DB struct {
 	*sqldb.DB
 	Pool *pgxpool.Pool
+}
+
+// Dialect is what PostgreSQL through pgx needs of the shared SQL
+// (sqldb.Dialect says what each field is for).
+var Dialect = sqldb.Dialect{
+	Name:          "postgres",
+	IDType:        "BIGSERIAL PRIMARY KEY",
+	BlobType:      "BYTEA",
+	ForUpdate:     " FOR UPDATE",
+	SkipLocked:    " FOR UPDATE SKIP LOCKED",
+	ViewIsolation: sql.LevelRepeatableRead,
+	ListAgg:       "string_agg(l.userid, chr(31) ORDER BY l.pos)",
+	// The key is "gridbot" read as a big-endian integer; the lock
+	// is released when the migration transaction ends.
+	MigrationLock:   "SELECT pg_advisory_xact_lock(29117719582502772)",
+	UniqueViolation: isUniqueViolation,
+}
+
+// isUniqueViolation: SQLSTATE 23505, never the error's text.
+func isUniqueViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
 }
 
 // sessionDefaults are settings of gridbot's own sessions, unless the URL
@@ -53,7 +78,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
 	sqlDB := stdlib.OpenDBFromPool(pool)
-	s, err := sqldb.Open(ctx, sqlDB, sqldb.Postgres, pool.Close)
+	s, err := sqldb.Open(ctx, sqlDB, Dialect, pool.Close)
 	if err != nil {
 		sqlDB.Close()
 		pool.Close()

@@ -23,7 +23,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Open again on the same schema, through the same connection settings.
-	if _, err := sqldb.Open(ctx, db.SQL(), sqldb.Postgres); err == nil {
+	if _, err := sqldb.Open(ctx, db.SQL(), postgres.Dialect); err == nil {
 		t.Fatal("opened a database whose schema is newer than the binary")
 	}
 }

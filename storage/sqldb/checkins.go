@@ -24,22 +24,13 @@ const checkinBatch = 500
 // checked even with an instant: stored days are always 'YYYY-MM-DD', which
 // the month summaries (checkinMonths) rely on.
 func prepareCheckin(c *gridbot.Checkin) error {
-	if c.UserID == "" {
-		return errors.New("sqldb: check-in without a user id")
+	if err := c.Validate(); err != nil {
+		return err
 	}
 	if c.Day == "" {
-		if c.At.IsZero() {
-			return errors.New("sqldb: check-in without a day or an instant")
-		}
 		c.Day = gridbot.Day(c.At)
-		return nil
-	}
-	d, err := time.ParseInLocation(gridbot.DayLayout, c.Day, gridbot.Zone)
-	if err != nil {
-		return gridbot.Errorf(gridbot.EINVALID, "日期「%s」格式不对，请写成 2026-10-03。", c.Day)
-	}
-	if c.At.IsZero() {
-		c.At = d
+	} else if c.At.IsZero() {
+		c.At, _ = time.ParseInLocation(gridbot.DayLayout, c.Day, gridbot.Zone) // valid: c.Validate
 	}
 	return nil
 }
@@ -65,9 +56,9 @@ func (t *tx) AddCheckin(c *gridbot.Checkin) error {
 		ON CONFLICT DO NOTHING RETURNING id`, checkinArgs(c)...).Scan(&c.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := t.CheckinOn(c.TownID, c.UserID, c.Day); err == nil {
-			return conflict("%s 今日已打卡，无需重复打卡。", c.Day)
+			return gridbot.Refuse(gridbot.ReasonCheckedIn, c.Day)
 		}
-		return conflict("这条消息已经记录过了。")
+		return gridbot.Refuse(gridbot.ReasonMessageRecorded)
 	} else if err != nil {
 		return t.fail("add checkin", err)
 	}
@@ -163,7 +154,7 @@ func scanCheckin(r scanner) (gridbot.Checkin, error) {
 func (t *tx) CheckinOn(townID int64, userID, day string) (gridbot.Checkin, error) {
 	c, err := scanCheckin(t.queryRow(checkinSelect+` WHERE f.town_id = $1 AND f.userid = $2 AND f.day = $3`, townID, userID, day))
 	if errors.Is(err, sql.ErrNoRows) {
-		return gridbot.Checkin{}, notFound("%s 没有打卡记录。", day)
+		return gridbot.Checkin{}, gridbot.Refuse(gridbot.ReasonNoCheckin, day)
 	} else if err != nil {
 		return gridbot.Checkin{}, t.fail("checkin on", err)
 	}

@@ -2,13 +2,8 @@ package sqldb
 
 import (
 	"database/sql"
-	"errors"
 	"strconv"
 	"strings"
-
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Dialect is the one place where the two engines really differ. Everything
@@ -16,6 +11,10 @@ import (
 // INSERT ... ON CONFLICT ... DO NOTHING/UPDATE and RETURNING, and the schema
 // keeps instants as BIGINT unix milliseconds and days as 'YYYY-MM-DD' text, so
 // no query needs a date function.
+//
+// sqldb imports no driver: each engine package (storage/sqlite,
+// storage/postgres) builds its Dialect, the functions that need its driver's
+// error types among it, and hands it to Open.
 type Dialect struct {
 	// Name is what Store.Engine reports.
 	Name string
@@ -54,29 +53,10 @@ type Dialect struct {
 	// MigrationLock, when set, is run first in each migration transaction so
 	// that two replicas starting at once do not migrate the same schema twice.
 	MigrationLock string
-}
-
-// SQLite is the dialect of modernc.org/sqlite.
-var SQLite = Dialect{
-	Name:        "sqlite",
-	IDType:      "INTEGER PRIMARY KEY AUTOINCREMENT",
-	BlobType:    "BLOB",
-	PlainParams: true,
-	ListAgg:     "group_concat(l.userid, char(31) ORDER BY l.pos)",
-}
-
-// Postgres is the dialect of PostgreSQL through pgx.
-var Postgres = Dialect{
-	Name:          "postgres",
-	IDType:        "BIGSERIAL PRIMARY KEY",
-	BlobType:      "BYTEA",
-	ForUpdate:     " FOR UPDATE",
-	SkipLocked:    " FOR UPDATE SKIP LOCKED",
-	ViewIsolation: sql.LevelRepeatableRead,
-	ListAgg:       "string_agg(l.userid, chr(31) ORDER BY l.pos)",
-	// The key is "gridbot" read as a big-endian integer; the lock
-	// is released when the migration transaction ends.
-	MigrationLock: "SELECT pg_advisory_xact_lock(29117719582502772)",
+	// UniqueViolation reports whether err, from this engine's driver, is a
+	// unique or primary key violation, judged by the engine's error code and
+	// never by its text (IsUniqueViolation).
+	UniqueViolation func(err error) bool
 }
 
 // expand fills the dialect's placeholders into a migration.
@@ -107,23 +87,12 @@ func (d Dialect) values(b *strings.Builder, rows, cols int) {
 	}
 }
 
-// IsUniqueViolation reports whether err is a unique or primary key violation,
-// judged by the engine's error code, never by its text: SQLSTATE 23505 in
-// PostgreSQL, the extended result codes SQLITE_CONSTRAINT_UNIQUE and
-// SQLITE_CONSTRAINT_PRIMARYKEY in SQLite.
+// IsUniqueViolation reports whether err is a unique or primary key
+// violation, by the engine's UniqueViolation (false without one).
 //
 // Most duplicates never get this far: inserts that may collide use
 // ON CONFLICT DO NOTHING, because in PostgreSQL a violation aborts the whole
 // transaction. This is the safety net that turns the rest into ECONFLICT.
 func (d Dialect) IsUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23505"
-	}
-	var liteErr *sqlite.Error
-	if errors.As(err, &liteErr) {
-		code := liteErr.Code()
-		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
+	return err != nil && d.UniqueViolation != nil && d.UniqueViolation(err)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/sqlite"
 	"gridbot/storage/storagetest"
@@ -44,10 +45,10 @@ func TestIsUniqueViolationSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	classify(t, sqldb.SQLite, func(q string) error { _, err := db.SQL().Exec(q); return err })
+	classify(t, sqlite.Dialect, func(q string) error { _, err := db.SQL().Exec(q); return err })
 }
 
 func TestIsUniqueViolationPostgres(t *testing.T) {
 	db := storagetest.OpenPostgres(t)
-	classify(t, sqldb.Postgres, func(q string) error { _, err := db.SQL().Exec(q); return err })
+	classify(t, postgres.Dialect, func(q string) error { _, err := db.SQL().Exec(q); return err })
 }

@@ -53,7 +53,7 @@ func (t *tx) AddDeliberation(d *gridbot.Deliberation) error {
 func (t *tx) DeliberationByNo(townID, no int64) (gridbot.Deliberation, error) {
 	d, err := scanDeliberation(t.queryRow(deliberationSelect+` WHERE f.town_id = $1 AND f.no = $2`, townID, no))
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, notFound("没有议事#%d，请核对编号。", no)
+		return d, gridbot.Refuse(gridbot.ReasonDeliberationUnknown, no)
 	} else if err != nil {
 		return d, t.fail("deliberation by no", err)
 	}
@@ -83,7 +83,7 @@ func (t *tx) ConfirmDeliberation(townID, no int64, by string, at time.Time) erro
 	if _, err := t.DeliberationByNo(townID, no); err != nil {
 		return err
 	}
-	return conflict("议事#%d 已经确认过了。", no)
+	return gridbot.Refuse(gridbot.ReasonConfirmed, no)
 }
 
 // AddPublicity stores a publicity report and the people it involves, and
@@ -135,7 +135,7 @@ func (t *tx) AddStory(s *gridbot.Story) error {
 		err = t.queryRow(`SELECT id, name FROM villages WHERE town_id = $1 AND name = $2`, s.TownID, s.Village).Scan(&s.VillageID, &s.Village)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("没有名为「%s」的村，请核对村名。", s.Village)
+		return gridbot.Refuse(gridbot.ReasonVillageUnknown, s.Village)
 	} else if err != nil {
 		return t.fail("add story", err)
 	}
@@ -164,8 +164,8 @@ func (t *tx) AddAdjustment(a *gridbot.Adjustment) error {
 // SetBasePoints replaces the base points of the given users for month; users
 // not given keep theirs. When a user is given twice the last value wins.
 func (t *tx) SetBasePoints(townID int64, month string, bps []gridbot.BasePoint) error {
-	if _, err := time.Parse(gridbot.MonthLayout, month); err != nil {
-		return gridbot.Errorf(gridbot.EINVALID, "月份「%s」格式不对，请写成 2026-10。", month)
+	if err := gridbot.CheckMonth(month); err != nil {
+		return err
 	}
 	last := make(map[string]int, len(bps))
 	for i, bp := range bps {

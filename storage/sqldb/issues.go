@@ -30,6 +30,8 @@ func scanIssue(r scanner) (gridbot.Issue, error) {
 func (t *tx) AddIssue(i *gridbot.Issue) error {
 	if i.ReportedAt.IsZero() {
 		return errors.New("sqldb: issue without ReportedAt")
+	} else if err := i.Validate(); err != nil {
+		return err
 	}
 	args := append([]any{i.TownID, nullID(i.GridID), i.Description, i.ReportedBy, ms(i.ReportedAt),
 		i.Assignee, i.DispatchedBy, ms(i.DispatchedAt), i.ClosedBy, ms(i.ClosedAt),
@@ -50,7 +52,7 @@ func (t *tx) AddIssue(i *gridbot.Issue) error {
 func (t *tx) IssueByNo(townID, no int64) (gridbot.Issue, error) {
 	i, err := scanIssue(t.queryRow(issueSelect+` WHERE f.town_id = $1 AND f.no = $2`, townID, no))
 	if errors.Is(err, sql.ErrNoRows) {
-		return gridbot.Issue{}, notFound("没有问题#%d，请发「问题」查看本网格的问题编号。", no)
+		return gridbot.Issue{}, gridbot.Refuse(gridbot.ReasonIssueUnknown, no)
 	} else if err != nil {
 		return gridbot.Issue{}, t.fail("issue by no", err)
 	}
@@ -60,6 +62,9 @@ func (t *tx) IssueByNo(townID, no int64) (gridbot.Issue, error) {
 // UpdateIssue saves the lifecycle fields of the issue (TownID, No); ENOTFOUND
 // when there is no such issue.
 func (t *tx) UpdateIssue(i gridbot.Issue) error {
+	if err := i.Validate(); err != nil {
+		return err
+	}
 	res, err := t.exec(`UPDATE issues SET assignee = $3, dispatched_by = $4, dispatched_at_ms = $5,
 			closed_by = $6, closed_at_ms = $7, result = $8, rating = $9, rated_by = $10, rated_at_ms = $11
 		WHERE town_id = $1 AND no = $2`, i.TownID, i.No,
@@ -71,7 +76,7 @@ func (t *tx) UpdateIssue(i gridbot.Issue) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return t.fail("update issue", err)
 	} else if n == 0 {
-		return notFound("没有问题#%d，请发「问题」查看本网格的问题编号。", i.No)
+		return gridbot.Refuse(gridbot.ReasonIssueUnknown, i.No)
 	}
 	return nil
 }

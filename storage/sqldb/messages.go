@@ -11,7 +11,7 @@ import (
 // instead of failing on it, so the caller's transaction stays usable.
 func (t *tx) ClaimMessage(townID int64, platform, msgID string, at time.Time) error {
 	if msgID == "" {
-		return gridbot.Errorf(gridbot.EINVALID, "消息缺少编号，无法处理。")
+		return gridbot.Refuse(gridbot.ReasonMessageIDMissing)
 	}
 	res, err := t.exec(`INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (town_id, msg_id) DO NOTHING`, townID, platform, msgID, ms(at))
@@ -21,7 +21,7 @@ func (t *tx) ClaimMessage(townID int64, platform, msgID string, at time.Time) er
 	if n, err := res.RowsAffected(); err != nil {
 		return t.fail("claim message", err)
 	} else if n == 0 {
-		return conflict("这条消息已经处理过了。")
+		return gridbot.Refuse(gridbot.ReasonMessageHandled)
 	}
 	return nil
 }

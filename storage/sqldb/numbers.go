@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"gridbot"
 )
 
 // Kinds of per-town numbers (counters.kind).
@@ -58,7 +60,7 @@ func (t *tx) insertFact(townID int64, kind string, query string, args ...any) (i
 				return 0, 0, err
 			}
 		}
-		return 0, 0, conflict("这条消息已经记录过了。")
+		return 0, 0, gridbot.Refuse(gridbot.ReasonMessageRecorded)
 	} else if err != nil {
 		return 0, 0, t.fail("insert "+kind, err)
 	}

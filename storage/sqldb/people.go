@@ -56,7 +56,7 @@ func (t *tx) PersonByUserID(townID int64, userID string) (gridbot.Person, error)
 	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM `+personFrom+`
 		WHERE p.town_id = $1 AND p.userid = $2`, townID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return gridbot.Person{}, notFound("花名册中没有用户 %s，请联系党建办导入花名册。", userID)
+		return gridbot.Person{}, gridbot.Refuse(gridbot.ReasonPersonUnknown, userID)
 	} else if err != nil {
 		return gridbot.Person{}, t.fail("person by userid", err)
 	}
@@ -67,12 +67,8 @@ func (t *tx) PersonByUserID(townID int64, userID string) (gridbot.Person, error)
 // with its ID. Grid and history are SetMembership's.
 func (t *tx) SavePerson(p gridbot.Person) (gridbot.Person, error) {
 	p.UserID, p.Name = strings.TrimSpace(p.UserID), strings.TrimSpace(p.Name)
-	if p.UserID == "" {
-		return p, gridbot.Errorf(gridbot.EINVALID, "用户ID不能为空，请填写企业微信或钉钉的用户ID。")
-	} else if p.Name == "" {
-		return p, gridbot.Errorf(gridbot.EINVALID, "用户 %s 的姓名不能为空。", p.UserID)
-	} else if !p.Role.Valid() {
-		return p, gridbot.Errorf(gridbot.EINVALID, "用户 %s 的角色「%s」无效，请填写 网格员、网格长 或 党建办。", p.UserID, p.Role)
+	if err := p.Validate(); err != nil {
+		return p, err
 	}
 	err := t.queryRow(`INSERT INTO people (town_id, userid, name, role, party, phone, active)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -93,8 +89,10 @@ func (t *tx) SavePerson(p gridbot.Person) (gridbot.Person, error) {
 // than leaving an empty stretch of history.
 func (t *tx) SetMembership(townID, personID, gridID int64, role gridbot.Role, at time.Time) (bool, error) {
 	leaving := gridID == 0 && role == ""
-	if !leaving && !role.Valid() {
-		return false, gridbot.Errorf(gridbot.EINVALID, "角色「%s」无效，请填写 网格员、网格长 或 党建办。", role)
+	if !leaving {
+		if err := role.Validate(); err != nil {
+			return false, err
+		}
 	}
 	if err := t.checkMembershipRefs(townID, personID, gridID); err != nil {
 		return false, err
@@ -119,9 +117,9 @@ func (t *tx) SetMembership(townID, personID, gridID int64, role gridbot.Role, at
 	case !hasOpen && leaving:
 		return false, nil
 	case hasOpen && at.IsZero():
-		return false, gridbot.Errorf(gridbot.EINVALID, "变更网格或角色时必须给出生效时间。")
+		return false, gridbot.Refuse(gridbot.ReasonEffectiveMissing)
 	case hasOpen && open.from.Valid && at.UnixMilli() < open.from.Int64:
-		return false, gridbot.Errorf(gridbot.EINVALID, "生效时间早于当前任职的开始时间，不能改写更早的历史。")
+		return false, gridbot.Refuse(gridbot.ReasonEffectiveEarly)
 	case hasOpen && open.from.Valid && at.UnixMilli() == open.from.Int64 && !leaving:
 		if _, err := t.exec(`UPDATE memberships SET grid_id = $1, role = $2 WHERE id = $3`, nullID(gridID), string(role), open.id); err != nil {
 			return false, t.fail("set membership", err)
@@ -137,7 +135,7 @@ func (t *tx) SetMembership(townID, personID, gridID int64, role gridbot.Role, at
 		if err := t.queryRow(`SELECT COUNT(*) FROM memberships WHERE town_id = $1 AND person_id = $2`, townID, personID).Scan(&n); err != nil {
 			return false, t.fail("set membership", err)
 		} else if n > 0 {
-			return false, gridbot.Errorf(gridbot.EINVALID, "重新加入时必须给出生效时间。")
+			return false, gridbot.Refuse(gridbot.ReasonRejoinEffective)
 		}
 	}
 	if leaving {
@@ -157,7 +155,7 @@ func (t *tx) checkMembershipRefs(townID, personID, gridID int64) error {
 	if err := t.queryRow(`SELECT COUNT(*) FROM people WHERE id = $1 AND town_id = $2`, personID, townID).Scan(&n); err != nil {
 		return t.fail("set membership", err)
 	} else if n == 0 {
-		return notFound("本镇花名册中没有这个人。")
+		return gridbot.Refuse(gridbot.ReasonPersonNotInTown)
 	}
 	if gridID == 0 {
 		return nil
@@ -165,7 +163,7 @@ func (t *tx) checkMembershipRefs(townID, personID, gridID int64) error {
 	if err := t.queryRow(`SELECT COUNT(*) FROM grids WHERE id = $1 AND town_id = $2`, gridID, townID).Scan(&n); err != nil {
 		return t.fail("set membership", err)
 	} else if n == 0 {
-		return notFound("本镇没有这个网格。")
+		return gridbot.Refuse(gridbot.ReasonGridNotInTown)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"gridbot"
 )
 
 // SavePublished freezes the result of a period; ECONFLICT when the period was
@@ -20,7 +22,7 @@ func (t *tx) SavePublished(townID int64, kind, period string, data []byte, at ti
 	if n, err := res.RowsAffected(); err != nil {
 		return t.fail("save published", err)
 	} else if n == 0 {
-		return conflict("%s 已经发布，发布后不能更改；如需更正，请在本月做积分调整。", period)
+		return gridbot.Refuse(gridbot.ReasonPublished, period)
 	}
 	return nil
 }
@@ -31,7 +33,7 @@ func (t *tx) Published(townID int64, kind, period string) ([]byte, error) {
 	err := t.queryRow(`SELECT data FROM published WHERE town_id = $1 AND kind = $2 AND period = $3`,
 		townID, kind, period).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("%s 尚未发布。", period)
+		return nil, gridbot.Refuse(gridbot.ReasonNotPublished, period)
 	} else if err != nil {
 		return nil, t.fail("published", err)
 	}

@@ -11,10 +11,10 @@ import (
 // EnsureDistrict returns the town's district called name, creating it if need be.
 func (t *tx) EnsureDistrict(townID int64, name string) (gridbot.District, error) {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return gridbot.District{}, gridbot.Errorf(gridbot.EINVALID, "管理区名称不能为空。")
-	}
 	d := gridbot.District{TownID: townID, Name: name}
+	if err := d.Validate(); err != nil {
+		return gridbot.District{}, err
+	}
 	if _, err := t.exec(`INSERT INTO districts (town_id, name) VALUES ($1, $2) ON CONFLICT (town_id, name) DO NOTHING`,
 		townID, name); err != nil {
 		return d, t.fail("ensure district", err)
@@ -30,14 +30,14 @@ func (t *tx) EnsureDistrict(townID int64, name string) (gridbot.District, error)
 // the latest roster describes the town as it is now. districtID 0 means none.
 func (t *tx) EnsureVillage(townID, districtID int64, name string) (gridbot.Village, error) {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return gridbot.Village{}, gridbot.Errorf(gridbot.EINVALID, "村名不能为空。")
-	}
 	v := gridbot.Village{TownID: townID, DistrictID: districtID, Name: name}
+	if err := v.Validate(); err != nil {
+		return gridbot.Village{}, err
+	}
 	if districtID != 0 {
 		err := t.queryRow(`SELECT name FROM districts WHERE id = $1 AND town_id = $2`, districtID, townID).Scan(&v.District)
 		if errors.Is(err, sql.ErrNoRows) {
-			return v, notFound("本镇没有这个管理区。")
+			return v, gridbot.Refuse(gridbot.ReasonDistrictNotInTown)
 		} else if err != nil {
 			return v, t.fail("ensure village", err)
 		}
@@ -55,14 +55,14 @@ func (t *tx) EnsureVillage(townID, districtID int64, name string) (gridbot.Villa
 // grid found under another village is moved to villageID.
 func (t *tx) EnsureGrid(townID, villageID int64, name string) (gridbot.Grid, error) {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return gridbot.Grid{}, gridbot.Errorf(gridbot.EINVALID, "网格名称不能为空。")
-	}
 	g := gridbot.Grid{TownID: townID, VillageID: villageID, Name: name}
+	if err := g.Validate(); err != nil {
+		return gridbot.Grid{}, err
+	}
 	err := t.queryRow(`SELECT v.name, COALESCE(d.name, '') FROM villages v LEFT JOIN districts d ON d.id = v.district_id
 		WHERE v.id = $1 AND v.town_id = $2`, villageID, townID).Scan(&g.Village, &g.District)
 	if errors.Is(err, sql.ErrNoRows) {
-		return g, notFound("本镇没有这个村，请先填写网格所属的村。")
+		return g, gridbot.Refuse(gridbot.ReasonVillageNotInTown)
 	} else if err != nil {
 		return g, t.fail("ensure grid", err)
 	}
@@ -136,7 +136,7 @@ func (t *tx) ReplaceCheckpoints(townID int64, cps []gridbot.Checkpoint) error {
 		if n, err := res.RowsAffected(); err != nil {
 			return t.fail("replace checkpoints", err)
 		} else if n == 0 {
-			return conflict("打卡点「%s %s」重复出现，请在文件中只保留一行。", cp.Village, cp.Name)
+			return gridbot.Refuse(gridbot.ReasonCheckpointTwice, cp.Village, cp.Name)
 		}
 	}
 	return nil
@@ -153,7 +153,7 @@ func (t *tx) checkpointVillage(townID int64, cp gridbot.Checkpoint) (int64, erro
 		err = t.queryRow(`SELECT id FROM villages WHERE town_id = $1 AND name = $2`, townID, cp.Village).Scan(&id)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, notFound("打卡点「%s」所在的村「%s」不在花名册中，请先导入花名册或改正村名。", cp.Name, cp.Village)
+		return 0, gridbot.Refuse(gridbot.ReasonCheckpointVillage, cp.Name, cp.Village)
 	} else if err != nil {
 		return 0, t.fail("checkpoint village", err)
 	}

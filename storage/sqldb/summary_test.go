@@ -16,6 +16,7 @@ import (
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
 	"gridbot"
+	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/sqlite"
 	"gridbot/storage/storagetest"
@@ -280,14 +281,14 @@ func TestMigrationSummaries(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.SetMaxOpenConns(1)
-			return db, sqldb.SQLite
+			return db, sqlite.Dialect
 		}},
 		{"postgres", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
 			db, err := sql.Open("pgx", storagetest.PostgresSchemaURL(t))
 			if err != nil {
 				t.Fatal(err)
 			}
-			return db, sqldb.Postgres
+			return db, postgres.Dialect
 		}},
 	} {
 		t.Run(e.name, func(t *testing.T) {

@@ -30,7 +30,7 @@ func (t *tx) TownByName(name string) (gridbot.Town, error) {
 	town := gridbot.Town{Name: name}
 	err := t.queryRow(`SELECT id FROM towns WHERE name = $1`, name).Scan(&town.ID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return gridbot.Town{}, notFound("没有名为「%s」的镇，请检查镇名。", name)
+		return gridbot.Town{}, gridbot.Refuse(gridbot.ReasonTownUnknown, name)
 	} else if err != nil {
 		return gridbot.Town{}, t.fail("town by name", err)
 	}
@@ -42,7 +42,7 @@ func (t *tx) townByID(id int64) (gridbot.Town, error) {
 	town := gridbot.Town{ID: id}
 	err := t.queryRow(`SELECT name FROM towns WHERE id = $1`, id).Scan(&town.Name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return gridbot.Town{}, notFound("没有编号为 %d 的镇。", id)
+		return gridbot.Town{}, gridbot.Refuse(gridbot.ReasonTownIDUnknown, id)
 	} else if err != nil {
 		return gridbot.Town{}, t.fail("town by id", err)
 	}
@@ -51,14 +51,13 @@ func (t *tx) townByID(id int64) (gridbot.Town, error) {
 
 // CreateTown creates a town; ECONFLICT when the name is taken.
 func (t *tx) CreateTown(name string) (gridbot.Town, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return gridbot.Town{}, gridbot.Errorf(gridbot.EINVALID, "镇名不能为空，请填写镇名。")
+	town := gridbot.Town{Name: strings.TrimSpace(name)}
+	if err := town.Validate(); err != nil {
+		return gridbot.Town{}, err
 	}
-	town := gridbot.Town{Name: name}
-	err := t.queryRow(`INSERT INTO towns (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id`, name).Scan(&town.ID)
+	err := t.queryRow(`INSERT INTO towns (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id`, town.Name).Scan(&town.ID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return gridbot.Town{}, conflict("镇「%s」已存在。", name)
+		return gridbot.Town{}, gridbot.Refuse(gridbot.ReasonTownExists, town.Name)
 	} else if err != nil {
 		return gridbot.Town{}, t.fail("create town", err)
 	}

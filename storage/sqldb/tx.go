@@ -86,7 +86,9 @@ func (t *tx) queryAll(scan func(scanner) error, query string, args ...any) error
 	return rows.Err()
 }
 
-// notFound returns an ENOTFOUND error with a user-facing message.
+// notFound returns an ENOTFOUND error with a user-facing message. (The outbox
+// still words its own refusals; the rest of the store refuses with a
+// gridbot.Reason, worded by the domain: gridbot.Refuse.)
 func notFound(format string, args ...any) error {
 	return gridbot.Errorf(gridbot.ENOTFOUND, format, args...)
 }
@@ -104,7 +106,7 @@ func (t *tx) fail(what string, err error) error {
 		return err
 	}
 	if t.d.IsUniqueViolation(err) {
-		return conflict("记录已存在，请勿重复提交。")
+		return gridbot.Refuse(gridbot.ReasonDuplicate)
 	}
 	return fmt.Errorf("sqldb: %s: %w", what, err)
 }

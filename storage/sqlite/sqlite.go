@@ -9,10 +9,33 @@ import (
 	"fmt"
 	"strings"
 
-	"gridbot/storage/sqldb"
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"gridbot/storage/sqldb"
 )
+
+// Dialect is what SQLite through modernc.org/sqlite needs of the shared SQL
+// (sqldb.Dialect says what each field is for).
+var Dialect = sqldb.Dialect{
+	Name:            "sqlite",
+	IDType:          "INTEGER PRIMARY KEY AUTOINCREMENT",
+	BlobType:        "BLOB",
+	PlainParams:     true,
+	ListAgg:         "group_concat(l.userid, char(31) ORDER BY l.pos)",
+	UniqueViolation: isUniqueViolation,
+}
+
+// isUniqueViolation: the extended result codes SQLITE_CONSTRAINT_UNIQUE and
+// SQLITE_CONSTRAINT_PRIMARYKEY, never the error's text.
+func isUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		code := e.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
 
 // Memory is the path of a private in-memory database, for tests and trials.
 const Memory = ":memory:"
@@ -50,7 +73,7 @@ func Open(path string) (*sqldb.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	s, err := sqldb.Open(ctx, db, sqldb.SQLite)
+	s, err := sqldb.Open(ctx, db, Dialect)
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"DeliberationConfirm", testDeliberationConfirm},
 		{"Published", testPublished},
 		{"BasePoints", testBasePoints},
+		{"Refusals", testRefusals},
 		{"Rollback", testRollback},
 		{"PeriodFactsBoundaries", testPeriodFactsBoundaries},
 		{"PeriodFactsIssues", testPeriodFactsIssues},

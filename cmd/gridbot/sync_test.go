@@ -210,6 +210,9 @@ func TestSyncCheckinsRefusals(t *testing.T) {
 		{map[string]string{}, []string{"--from", "2026-10-01", "--to", "2026-10-31"}, 1, "GRIDBOT_WECOM_CORP_ID"},
 		{map[string]string{"GRIDBOT_WECOM_CORP_ID": "ww-corp", "GRIDBOT_WECOM_CHECKIN_SECRET": "wrong"},
 			[]string{"--from", "2026-10-01", "--to", "2026-10-31"}, 1, "企业 ID 或 Secret 不对"},
+		{map[string]string{"GRIDBOT_WECOM_CORP_ID": "ww-corp", "GRIDBOT_WECOM_CHECKIN_SECRET": "wrong",
+			"GRIDBOT_WECOM_CHECKIN_SECRET_FILE": "/run/secrets/checkin"},
+			[]string{"--from", "2026-10-01", "--to", "2026-10-31"}, 1, "只能设置一个"},
 		{map[string]string{}, []string{"--from", "2026-10-31", "--to", "2026-10-01"}, 2, "--from 要不晚于 --to"},
 		{map[string]string{}, []string{"--from", "10月1日", "--to", "2026-10-31"}, 2, "写成 2026-10-01"},
 	} {

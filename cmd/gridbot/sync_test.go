@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 )
 
 // fakeCheckinApp is WeCom's gettoken and getcheckindata with the records
@@ -83,10 +84,7 @@ func (f *fakeCheckinApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // punch is a check-in app record.
 func punch(user, when, exception string) map[string]any {
-	t, err := time.ParseInLocation("2006-01-02 15:04", when, gridbot.Zone)
-	if err != nil {
-		panic(err)
-	}
+	t := testkit.At(when)
 	return map[string]any{"userid": user, "groupname": "网格打卡", "checkin_type": "上班打卡", "exception_type": exception,
 		"checkin_time": t.Unix(), "location_title": "海风村党群服务中心", "location_detail": "", "wifiname": "", "notes": "",
 		"wifimac": "", "mediaids": []string{}, "sch_checkin_time": t.Unix(), "groupid": 1, "schedule_id": 0, "timeline_id": 1,

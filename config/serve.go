@@ -210,23 +210,29 @@ func loadTown(get Getenv) (Town, error) {
 	return t, nil
 }
 
-// value reads key, or the file named by key_FILE for a secret; setting both
-// is an error, because it is unclear which one is meant.
+// value reads key, or the file named by key_FILE for a secret of a town.
 func value(get Getenv, key string) (string, error) {
-	v := strings.TrimSpace(get(key))
 	if !isSecret(key) {
-		return v, nil
+		return strings.TrimSpace(get(key)), nil
 	}
+	return secret(get, key)
+}
+
+// secret reads a secret: key itself, or the file named by key_FILE (Docker
+// and Kubernetes secrets). Setting both is an error, because it is unclear
+// which one is meant.
+func secret(get Getenv, key string) (string, error) {
+	v := strings.TrimSpace(get(key))
 	path := strings.TrimSpace(get(key + "_FILE"))
 	if path == "" {
 		return v, nil
 	}
 	if v != "" {
-		return "", fmt.Errorf("%s 与 %s_FILE 只能设置一个", key, key)
+		return "", fmt.Errorf("%s 与 %s_FILE 只能设置一个：请删去其中一个（用文件就只留 %s_FILE）", key, key, key)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("%s_FILE: 读不到文件 %s: %v", key, path, err)
+		return "", fmt.Errorf("%s_FILE: 读不到文件 %s（请检查路径和读取权限）: %v", key, path, err)
 	}
 	return strings.TrimSpace(string(data)), nil
 }

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/scoring"
-	"gridbot/storage/storagetest"
 )
 
 // TestMonthAsAtMatchesCheckins: Month, which reads check-ins as days by
@@ -19,21 +19,9 @@ import (
 // imported mid-month and after it, around the overdue marks of an issue
 // reported in the week before the month and of one inside it, before the
 // month and with no cut-off — on both engines.
-func TestMonthAsAtMatchesCheckins(t *testing.T) { onBothEngines(t, testMonthAsAt) }
+func TestMonthAsAtMatchesCheckins(t *testing.T) { testkit.Engines(t, testMonthAsAt) }
 
-// onBothEngines runs fn on a fresh SQLite store and a fresh PostgreSQL one.
-func onBothEngines(t *testing.T, fn func(*testing.T, gridbot.Store)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, storagetest.OpenSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, storagetest.OpenPostgres(t)) })
-}
-
-func ts(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05.000", s, gridbot.Zone)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var ts = testkit.At
 
 func testMonthAsAt(t *testing.T, s gridbot.Store) {
 	ctx := context.Background()

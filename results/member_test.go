@@ -7,15 +7,15 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/scoring"
-	"gridbot/storage/storagetest"
 )
 
 // TestMemberMatchesMonth: with a board that settles every time, Member gives
 // each member exactly their entry of Month — items, place, tier — as at
 // instants through the month, and the frozen entry once it is published, on
 // both engines.
-func TestMemberMatchesMonth(t *testing.T) { onBothEngines(t, testMemberMatchesMonth) }
+func TestMemberMatchesMonth(t *testing.T) { testkit.Engines(t, testMemberMatchesMonth) }
 
 func testMemberMatchesMonth(t *testing.T, s gridbot.Store) {
 	ctx := context.Background()
@@ -69,10 +69,10 @@ func testMemberMatchesMonth(t *testing.T, s gridbot.Store) {
 // total exactly; after it, the board settles again.
 func TestBoardReusesTheRankingForItsTTL(t *testing.T) {
 	ctx := context.Background()
-	s := storagetest.OpenSQLite(t)
+	s := testkit.OpenSQLite(t)
 	town := storeAsAtTown(t, s)
 	rules := scoring.DefaultRules()
-	clock := &gridbot.FixedClock{T: time.Date(2026, 10, 20, 9, 0, 0, 0, gridbot.Zone)}
+	clock := testkit.NewClock(time.Date(2026, 10, 20, 9, 0, 0, 0, gridbot.Zone))
 	board := &Board{TTL: 30 * time.Second, Clock: clock}
 	at := ts("2026-10-28 12:00:00.000")
 	live := func() *scoring.MonthResult {
@@ -95,7 +95,7 @@ func TestBoardReusesTheRankingForItsTTL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.Set(clock.T.Add(29 * time.Second))
+	clock.Add(29 * time.Second)
 	if again := live(); again != first {
 		t.Errorf("within the TTL the board settled again")
 	}
@@ -112,7 +112,7 @@ func TestBoardReusesTheRankingForItsTTL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.Set(clock.T.Add(time.Second))
+	clock.Add(time.Second)
 	if after := live(); after == first || find(after, "M2").Total != before+7 {
 		t.Errorf("after the TTL: M2 %v, want a new settlement with %v", find(after, "M2").Total, before+7)
 	}

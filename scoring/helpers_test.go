@@ -7,16 +7,11 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 )
 
 // ts parses "2026-10-03 08:00" in the scheme's zone.
-func ts(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, gridbot.Zone)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var ts = testkit.At
 
 // town builds Facts for tests with small constructors.
 type town struct {

@@ -20,10 +20,6 @@ import (
 //go:embed rules/binhai-2020.yaml
 var binhai2020 []byte
 
-// DefaultRulesYAML returns the text of the built-in rules file (the 2020
-// Binhai scheme), for an office that wants to copy and edit it.
-func DefaultRulesYAML() []byte { return append([]byte(nil), binhai2020...) }
-
 // DefaultRules returns the 2020 Binhai scheme, parsed from the embedded rules
 // file. Each call returns a fresh value the caller may change.
 func DefaultRules() *Rules {

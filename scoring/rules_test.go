@@ -43,7 +43,7 @@ func want2020() *Rules {
 }
 
 func TestDefaultFileParsesAndEqualsDefaultRules(t *testing.T) {
-	parsed, err := ParseRules(DefaultRulesYAML())
+	parsed, err := ParseRules(binhai2020)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestDefaultFileParsesAndEqualsDefaultRules(t *testing.T) {
 // edit replaces old with new in the default file, once.
 func edit(t *testing.T, old, new string) []byte {
 	t.Helper()
-	s := string(DefaultRulesYAML())
+	s := string(binhai2020)
 	if !strings.Contains(s, old) {
 		t.Fatalf("default file has no %q", old)
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,9 +15,8 @@ import (
 	"gridbot"
 	"gridbot/bot"
 	"gridbot/handlers"
+	"gridbot/internal/testkit"
 	"gridbot/scoring"
-	"gridbot/storage/sqlite"
-	"gridbot/storage/storagetest"
 )
 
 // The people of the test town 测试镇. Names are shared on purpose: 张伟 is in
@@ -83,16 +81,8 @@ type Town struct {
 	seq   int
 }
 
-// OpenSQLite opens a fresh SQLite store in the test's temporary directory.
-func OpenSQLite(t testing.TB) gridbot.Store {
-	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "gridbot.db"))
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+// OpenSQLite is testkit.OpenSQLite.
+func OpenSQLite(t testing.TB) gridbot.Store { return testkit.OpenSQLite(t) }
 
 // New builds 测试镇 on st: two villages, three grids, eleven members and
 // one office member; 滨海村 has a check-in point.
@@ -160,14 +150,8 @@ func NewOn(t testing.TB, st gridbot.Store, townID int64) *Town {
 	return &Town{T: t, Store: st, ID: townID, P: p, Rules: rules}
 }
 
-// At parses "2026-10-03 08:12" in gridbot.Zone.
-func At(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, gridbot.Zone)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// At is testkit.At: "2026-10-03 08:12" in gridbot.Zone.
+func At(s string) time.Time { return testkit.At(s) }
 
 // ChatOf is the group chat of a sender in the test town.
 func ChatOf(userID string) string {
@@ -242,7 +226,4 @@ func (tw *Town) View(fn func(tx gridbot.Tx) error) {
 // Engines runs fn on a fresh SQLite store and on a fresh PostgreSQL schema
 // (GRIDBOT_TEST_POSTGRES_URL; skipped when unset unless
 // GRIDBOT_REQUIRE_SERVICES=1).
-func Engines(t *testing.T, fn func(t *testing.T, st gridbot.Store)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, storagetest.OpenPostgres(t)) })
-}
+func Engines(t *testing.T, fn func(t *testing.T, st gridbot.Store)) { testkit.Engines(t, fn) }

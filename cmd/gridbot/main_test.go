@@ -9,31 +9,26 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/storage/storagetest"
+	"gridbot/internal/testkit"
 )
 
 // cli runs gridbot in-process against one database with a fixed clock.
 type cli struct {
 	t     *testing.T
 	dbURL string
-	clock *gridbot.FixedClock
+	clock *testkit.Clock
 	env   map[string]string // more environment (GRIDBOT_RULES)
 }
 
 // engines returns a fresh SQLite database and, where available, a fresh
 // PostgreSQL schema; each test runs on both.
 func engines(t *testing.T, fn func(t *testing.T, c *cli)) {
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, newCLI(t, "sqlite:"+filepath.Join(t.TempDir(), "t.db")))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		fn(t, newCLI(t, storagetest.PostgresSchemaURL(t)))
-	})
+	testkit.EngineURLs(t, func(t *testing.T, dbURL string) { fn(t, newCLI(t, dbURL)) })
 }
 
 func newCLI(t *testing.T, dbURL string) *cli {
 	return &cli{t: t, dbURL: dbURL,
-		clock: &gridbot.FixedClock{T: time.Date(2026, 11, 26, 9, 0, 0, 0, gridbot.Zone)}}
+		clock: testkit.NewClock(time.Date(2026, 11, 26, 9, 0, 0, 0, gridbot.Zone))}
 }
 
 // run returns stdout, stderr and the exit code of one invocation.

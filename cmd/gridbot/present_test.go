@@ -12,7 +12,6 @@ import (
 
 	"gridbot"
 	"gridbot/present"
-	"gridbot/scoring"
 )
 
 // otherTiers is a town's rules file that pays other places other amounts:
@@ -20,7 +19,11 @@ import (
 // label, so their words are derived from the places.
 func otherTiers(t *testing.T) string {
 	t.Helper()
-	s := string(scoring.DefaultRulesYAML())
+	b, err := os.ReadFile("../../scoring/rules/binhai-2020.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
 	old := `    - { name: "star", label: "月度网格之星", to_place: 5,  yuan: 500 }
     - { name: "300",  label: "300元奖励",   to_place: 20, yuan: 300 }
     - { name: "100",  label: "100元奖励",   to_place: 50, yuan: 100 }

@@ -9,6 +9,7 @@ import (
 
 	"gridbot"
 	"gridbot/bot/outbox"
+	"gridbot/config"
 	"gridbot/storage/kv"
 )
 
@@ -73,6 +74,10 @@ func runPush(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	pcfg, err := config.LoadPush(e.Getenv)
+	if err != nil {
+		return err
+	}
 	// With Redis, pacing is shared with the serve replicas.
 	k, err := kv.Open(cfg.RedisURL)
 	if err != nil {
@@ -80,8 +85,8 @@ func runPush(ctx context.Context, e *Env, args []string) error {
 	}
 	defer k.Close()
 	w := outbox.New(st, k, outbox.Options{
-		WeComBase:    e.Getenv("GRIDBOT_WECOM_API_BASE"),
-		DingTalkBase: e.Getenv("GRIDBOT_DINGTALK_API_BASE"),
+		WeComBase:    pcfg.WeComAPIBase,
+		DingTalkBase: pcfg.DingTalkAPIBase,
 		Now:          e.Clock.Now,
 		Logger:       slog.New(slog.NewTextHandler(e.Stderr, nil)),
 	})

@@ -11,25 +11,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gridbot/bot/wecom"
+	"gridbot/internal/testkit"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func freeAddr(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -55,7 +42,7 @@ func TestServe(t *testing.T) {
 		t.Fatalf("import: %d %s", code, errb.String())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs := &testkit.Buffer{}
 	done := make(chan int)
 	go func() { done <- Main(ctx, []string{"serve"}, nil, io.Discard, logs, getenv) }()
 	base := "http://" + addr

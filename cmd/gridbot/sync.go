@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
 
 	"gridbot"
 	"gridbot/bot/wecom"
+	"gridbot/config"
 )
 
 func init() {
@@ -30,59 +29,9 @@ func init() {
                                  GRIDBOT_WECOM_APP_SECRET（2023-12-01 后创建的企业须用自建应用，并在
                                  「打卡 → 可调用接口的应用」中加入该应用）
   GRIDBOT_WECOM_API_BASE         默认 https://qyapi.weixin.qq.com
-密钥也可用 变量名_FILE 指向文件。`,
+密钥也可用 变量名_FILE 指向文件（两者只能设置一个）。`,
 		Run: runSync,
 	})
-}
-
-// checkinEnv is what sync checkins reads from the environment.
-type checkinEnv struct {
-	APIBase string
-	CorpID  string
-	Secret  string
-}
-
-// loadCheckinEnv reads the check-in API's settings; a secret may also come
-// from a file named by KEY_FILE.
-func loadCheckinEnv(getenv func(string) string) (checkinEnv, error) {
-	c := checkinEnv{
-		APIBase: strings.TrimSuffix(strings.TrimSpace(getenv("GRIDBOT_WECOM_API_BASE")), "/"),
-		CorpID:  strings.TrimSpace(getenv("GRIDBOT_WECOM_CORP_ID")),
-	}
-	if c.APIBase == "" {
-		c.APIBase = "https://qyapi.weixin.qq.com"
-	}
-	for _, key := range []string{"GRIDBOT_WECOM_CHECKIN_SECRET", "GRIDBOT_WECOM_APP_SECRET"} {
-		v, err := secretEnv(getenv, key)
-		if err != nil {
-			return c, err
-		}
-		if v != "" {
-			c.Secret = v
-			break
-		}
-	}
-	if c.CorpID == "" || c.Secret == "" {
-		return c, gridbot.Errorf(gridbot.EINVALID, "请设置 GRIDBOT_WECOM_CORP_ID（企业 ID）和 GRIDBOT_WECOM_CHECKIN_SECRET"+
-			"（「打卡」应用的 Secret，或可调用打卡接口的自建应用的 Secret）后再同步。")
-	}
-	return c, nil
-}
-
-// secretEnv reads key, or the file named by key_FILE.
-func secretEnv(getenv func(string) string, key string) (string, error) {
-	if v := strings.TrimSpace(getenv(key)); v != "" {
-		return v, nil
-	}
-	path := strings.TrimSpace(getenv(key + "_FILE"))
-	if path == "" {
-		return "", nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("读取 %s_FILE: %w", key, err)
-	}
-	return strings.TrimSpace(string(b)), nil
 }
 
 func runSync(ctx context.Context, e *Env, args []string) error {
@@ -106,7 +55,7 @@ func runSync(ctx context.Context, e *Env, args []string) error {
 	if !from.Before(end) || end.Sub(from) > 366*24*time.Hour {
 		return usageError("--from 要不晚于 --to，一次最多同步一年")
 	}
-	env, err := loadCheckinEnv(e.Getenv)
+	cfg, err := config.LoadCheckin(e.Getenv)
 	if err != nil {
 		return err
 	}
@@ -135,8 +84,8 @@ func runSync(ctx context.Context, e *Env, args []string) error {
 	}
 	sort.Strings(users)
 
-	client := &wecom.CheckinClient{HTTP: resty.New().SetTimeout(30 * time.Second), BaseURL: env.APIBase,
-		CorpID: env.CorpID, Secret: env.Secret}
+	client := &wecom.CheckinClient{HTTP: resty.New().SetTimeout(30 * time.Second), BaseURL: cfg.APIBase,
+		CorpID: cfg.CorpID, Secret: cfg.Secret}
 	recs, err := client.Records(ctx, from, end, users)
 	if err != nil {
 		return checkinAPIError(err)

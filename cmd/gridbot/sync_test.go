@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 )
 
 // fakeCheckinApp is WeCom's gettoken and getcheckindata with the records
@@ -83,10 +84,7 @@ func (f *fakeCheckinApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // punch is a check-in app record.
 func punch(user, when, exception string) map[string]any {
-	t, err := time.ParseInLocation("2006-01-02 15:04", when, gridbot.Zone)
-	if err != nil {
-		panic(err)
-	}
+	t := testkit.At(when)
 	return map[string]any{"userid": user, "groupname": "网格打卡", "checkin_type": "上班打卡", "exception_type": exception,
 		"checkin_time": t.Unix(), "location_title": "海风村党群服务中心", "location_detail": "", "wifiname": "", "notes": "",
 		"wifimac": "", "mediaids": []string{}, "sch_checkin_time": t.Unix(), "groupid": 1, "schedule_id": 0, "timeline_id": 1,
@@ -210,6 +208,9 @@ func TestSyncCheckinsRefusals(t *testing.T) {
 		{map[string]string{}, []string{"--from", "2026-10-01", "--to", "2026-10-31"}, 1, "GRIDBOT_WECOM_CORP_ID"},
 		{map[string]string{"GRIDBOT_WECOM_CORP_ID": "ww-corp", "GRIDBOT_WECOM_CHECKIN_SECRET": "wrong"},
 			[]string{"--from", "2026-10-01", "--to", "2026-10-31"}, 1, "企业 ID 或 Secret 不对"},
+		{map[string]string{"GRIDBOT_WECOM_CORP_ID": "ww-corp", "GRIDBOT_WECOM_CHECKIN_SECRET": "wrong",
+			"GRIDBOT_WECOM_CHECKIN_SECRET_FILE": "/run/secrets/checkin"},
+			[]string{"--from", "2026-10-01", "--to", "2026-10-31"}, 1, "只能设置一个"},
 		{map[string]string{}, []string{"--from", "2026-10-31", "--to", "2026-10-01"}, 2, "--from 要不晚于 --to"},
 		{map[string]string{}, []string{"--from", "10月1日", "--to", "2026-10-31"}, 2, "写成 2026-10-01"},
 	} {

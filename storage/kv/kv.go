@@ -1,5 +1,5 @@
 // Package kv holds the small key-value services the bot shares between
-// replicas: message de-duplication, leader locks, per-user rate limits and a
+// replicas: message de-duplication, per-user and per-robot rate limits and a
 // token cache. Each has a Redis implementation (Redis, when
 // GRIDBOT_REDIS_URL is set) and an in-process one (Memory, for a single
 // replica); both pass the contract suite in storage/kv/kvtest.
@@ -31,8 +31,7 @@
 // That window is the price of dropping retries before doing any work; a
 // caller that cannot accept it skips Seen and relies on ClaimMessage alone.
 //
-// Likewise a Lock error means "not leader this time" (skip the job, try on
-// the next tick), an Allow error means "let the command through" (the limit
+// Likewise an Allow error means "let the command through" (the limit
 // protects the bot, not the facts), an Admit error means both a Seen and an
 // Allow error, and a cache error means "fetch a fresh token".
 package kv
@@ -50,7 +49,6 @@ import (
 // KV is every service of the package on one connection.
 type KV interface {
 	Dedupe
-	Locker
 	Limiter
 	Gate
 	Cache
@@ -67,16 +65,6 @@ type Dedupe interface {
 	// Forget removes the mark so that a retry of a message whose handling
 	// failed is handled again.
 	Forget(ctx context.Context, key string) error
-}
-
-// Locker hands out exclusive, expiring locks.
-type Locker interface {
-	// Lock takes key for ttl if nobody holds it. ok is false when someone
-	// else holds it. unlock releases the lock only if it is still ours (it
-	// may have expired and been taken by another replica meanwhile); it is
-	// safe to call more than once and is nil when ok is false. A job that may
-	// run longer than ttl must not rely on still holding the lock.
-	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error)
 }
 
 // Limiter is a sliding-window rate limit: at most limit calls are allowed in

@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
 	"gridbot/storage/kv/kvtest"
-	"gridbot/storage/storagetest"
 )
 
 func TestMemory(t *testing.T) {
 	kvtest.Run(t, func(t *testing.T) kv.KV {
-		clock := kvtest.NewClock()
+		clock := testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		return kvtest.Clocked{KV: kv.NewMemory(clock.Now), Clock: clock}
 	})
 }
@@ -23,17 +23,9 @@ func TestMemoryRealClock(t *testing.T) {
 	kvtest.Run(t, func(t *testing.T) kv.KV { return k })
 }
 
-// redisURL returns the test Redis, skipping when there is none unless
-// GRIDBOT_REQUIRE_SERVICES=1 says CI must have one.
-func redisURL(t *testing.T) string {
-	t.Helper()
-	u := storagetest.RedisURL(t)
-	return u
-}
-
 func openRedis(t *testing.T) kv.KV {
 	t.Helper()
-	k, err := kv.Open(redisURL(t))
+	k, err := kv.Open(testkit.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +37,7 @@ func openRedis(t *testing.T) kv.KV {
 }
 
 func TestRedis(t *testing.T) {
-	redisURL(t)
+	testkit.RedisURL(t)
 	kvtest.Run(t, openRedis)
 }
 

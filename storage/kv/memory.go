@@ -9,8 +9,7 @@ import (
 // DefaultMaxEntries bounds the in-process store: past it, expired entries are
 // swept and then, if still full, arbitrary ones are evicted. Losing a dedupe
 // mark is safe (ClaimMessage still refuses the copy), losing a rate-limit log
-// only forgives a user, losing a cache entry costs one token fetch. Locks are
-// kept apart and never evicted.
+// only forgives a user, losing a cache entry costs one token fetch.
 const DefaultMaxEntries = 100_000
 
 // Key spaces, so that a message id and a cache key never collide.
@@ -23,25 +22,18 @@ const (
 // Memory is the in-process KV for a single replica: maps under one mutex,
 // entries expired lazily when touched and swept when the map is full.
 type Memory struct {
-	// Max is the most entries kept besides locks; set it before use.
+	// Max is the most entries kept; set it before use.
 	Max int
 
 	now func() time.Time
 
 	mu    sync.Mutex
 	items map[string]*item
-	locks map[string]memLock
-	token uint64 // last lock token handed out
 }
 
 type item struct {
 	val     string
 	hits    []time.Time // rate limit: allowed calls still in the window, oldest first
-	expires time.Time
-}
-
-type memLock struct {
-	token   uint64
 	expires time.Time
 }
 
@@ -57,7 +49,6 @@ func NewMemory(now func() time.Time) *Memory {
 		Max:   DefaultMaxEntries,
 		now:   now,
 		items: make(map[string]*item),
-		locks: make(map[string]memLock),
 	}
 }
 
@@ -90,16 +81,11 @@ func (m *Memory) put(k string, it *item, now time.Time) {
 	m.items[k] = it
 }
 
-// sweep drops every expired entry and lock. Callers hold mu.
+// sweep drops every expired entry. Callers hold mu.
 func (m *Memory) sweep(now time.Time) {
 	for k, it := range m.items {
 		if !now.Before(it.expires) {
 			delete(m.items, k)
-		}
-	}
-	for k, l := range m.locks {
-		if !now.Before(l.expires) {
-			delete(m.locks, k)
 		}
 	}
 }
@@ -129,31 +115,6 @@ func (m *Memory) Forget(ctx context.Context, key string) error {
 	defer m.mu.Unlock()
 	delete(m.items, seenSpace+key)
 	return nil
-}
-
-// Lock implements Locker.
-func (m *Memory) Lock(ctx context.Context, key string, ttl time.Duration) (func(), bool, error) {
-	if err := checkKey(key, ttl); err != nil {
-		return nil, false, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := m.now()
-	if l, ok := m.locks[key]; ok && now.Before(l.expires) {
-		return nil, false, nil
-	}
-	m.token++
-	token := m.token
-	m.locks[key] = memLock{token: token, expires: now.Add(ttl)}
-	unlock := func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		// Only our own lock: after expiry someone else may hold the key.
-		if l, ok := m.locks[key]; ok && l.token == token {
-			delete(m.locks, key)
-		}
-	}
-	return unlock, true, nil
 }
 
 // Allow implements Limiter with a sliding log of the allowed calls.

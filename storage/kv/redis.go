@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -13,13 +12,6 @@ import (
 // Prefix starts every key the bot writes to Redis, so it can share a
 // database with other programs.
 const Prefix = "gridbot:"
-
-// lockSpace is the key space of locks (the others are in memory.go).
-const lockSpace = "lock:"
-
-// UnlockTimeout bounds the unlock call, which runs after the caller's own
-// context may be done.
-const UnlockTimeout = 2 * time.Second
 
 // Redis is the KV shared by all replicas. It needs Redis 5 or later (scripts
 // that call TIME before writing).
@@ -31,14 +23,6 @@ var _ KV = (*Redis)(nil)
 
 // NewRedis wraps a go-redis client; Close closes it.
 func NewRedis(c *redis.Client) *Redis { return &Redis{c: c} }
-
-// unlockScript deletes the lock only if it still holds our token: after our
-// ttl ran out another replica may have taken it.
-var unlockScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-	return redis.call('DEL', KEYS[1])
-end
-return 0`)
 
 // allowScript is the sliding log: a sorted set of the allowed calls scored
 // by microsecond. It reads Redis's clock so replicas with skewed clocks still
@@ -68,29 +52,6 @@ func (r *Redis) Seen(ctx context.Context, key string, ttl time.Duration) (bool, 
 // Forget implements Dedupe.
 func (r *Redis) Forget(ctx context.Context, key string) error {
 	return r.c.Del(ctx, Prefix+seenSpace+key).Err()
-}
-
-// Lock implements Locker with SET NX PX of a random token.
-func (r *Redis) Lock(ctx context.Context, key string, ttl time.Duration) (func(), bool, error) {
-	if err := checkKey(key, ttl); err != nil {
-		return nil, false, err
-	}
-	token := rand.Text() // 128 random bits
-	k := Prefix + lockSpace + key
-	ok, err := r.c.SetNX(ctx, k, token, ttl).Result()
-	if err != nil || !ok {
-		return nil, false, err
-	}
-	var once sync.Once
-	unlock := func() {
-		once.Do(func() {
-			// A failed unlock only leaves the lock to expire at its ttl.
-			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), UnlockTimeout)
-			defer cancel()
-			_ = unlockScript.Run(uctx, r.c, []string{k}, token).Err()
-		})
-	}
-	return unlock, true, nil
 }
 
 // Allow implements Limiter with a sliding log in a sorted set.

@@ -5,18 +5,19 @@ import (
 	"testing"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/storagetest"
 )
 
 func TestContract(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T) gridbot.Store { return storagetest.OpenPostgres(t) })
+	storagetest.Run(t, func(t *testing.T) gridbot.Store { return testkit.OpenPostgres(t) })
 }
 
 // TestRefusesNewerSchema: a binary must not run on a schema a newer one wrote.
 func TestRefusesNewerSchema(t *testing.T) {
-	db := storagetest.OpenPostgres(t)
+	db := testkit.OpenPostgres(t)
 	ctx := context.Background()
 	if _, err := db.Pool.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES ($1, 'future.sql', 0)`,
 		sqldb.SchemaVersion()+1); err != nil {
@@ -32,7 +33,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 // (random_page_cost 1.1) unless the URL says otherwise.
 func TestSessionDefaults(t *testing.T) {
 	ctx := context.Background()
-	url := storagetest.PostgresSchemaURL(t)
+	url := testkit.PostgresSchemaURL(t)
 	for _, c := range []struct{ url, want string }{{url, "1.1"}, {url + "&random_page_cost=3", "3"}} {
 		db, err := postgres.Open(ctx, c.url)
 		if err != nil {
@@ -52,5 +53,5 @@ func TestSessionDefaults(t *testing.T) {
 // BenchmarkStore: see storagetest.Bench for the sizes (GRIDBOT_BENCH_PEOPLE,
 // GRIDBOT_BENCH_CHECKINS).
 func BenchmarkStore(b *testing.B) {
-	storagetest.Bench(b, storagetest.OpenPostgres(b))
+	storagetest.Bench(b, testkit.OpenPostgres(b))
 }

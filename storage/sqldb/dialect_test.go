@@ -4,10 +4,10 @@ import (
 	"errors"
 	"testing"
 
+	"gridbot/internal/testkit"
 	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/sqlite"
-	"gridbot/storage/storagetest"
 )
 
 // classify provokes a unique violation and a NOT NULL violation with exec and
@@ -49,6 +49,6 @@ func TestIsUniqueViolationSQLite(t *testing.T) {
 }
 
 func TestIsUniqueViolationPostgres(t *testing.T) {
-	db := storagetest.OpenPostgres(t)
+	db := testkit.OpenPostgres(t)
 	classify(t, postgres.Dialect, func(q string) error { _, err := db.SQL().Exec(q); return err })
 }

@@ -16,34 +16,18 @@ import (
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/sqlite"
-	"gridbot/storage/storagetest"
 )
 
 var ctx = context.Background()
 
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05.000", s, gridbot.Zone)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+var at = testkit.At
 
 // engines runs fn on a fresh store of each engine.
-func engines(t *testing.T, fn func(t *testing.T, s *sqldb.DB)) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := sqlite.Open(filepath.Join(t.TempDir(), "gridbot.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		fn(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) { fn(t, storagetest.OpenPostgres(t).DB) })
-}
+var engines = testkit.Engines[*sqldb.DB]
 
 // summaryFromCheckins is migration 005's sum of the stored check-ins: what
 // checkin_months must hold however the check-ins were written.
@@ -284,7 +268,7 @@ func TestMigrationSummaries(t *testing.T) {
 			return db, sqlite.Dialect
 		}},
 		{"postgres", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
-			db, err := sql.Open("pgx", storagetest.PostgresSchemaURL(t))
+			db, err := sql.Open("pgx", testkit.PostgresSchemaURL(t))
 			if err != nil {
 				t.Fatal(err)
 			}

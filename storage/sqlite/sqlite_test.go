@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/sqlite"
 	"gridbot/storage/storagetest"
 )
 
 func TestContract(t *testing.T) {
-	storagetest.Run(t, func(t *testing.T) gridbot.Store { return storagetest.OpenSQLite(t) })
+	storagetest.Run(t, func(t *testing.T) gridbot.Store { return testkit.OpenSQLite(t) })
 }
 
 func TestMemory(t *testing.T) {
@@ -89,5 +90,5 @@ func TestReopenKeepsData(t *testing.T) {
 // BenchmarkStore: see storagetest.Bench for the sizes (GRIDBOT_BENCH_PEOPLE,
 // GRIDBOT_BENCH_CHECKINS).
 func BenchmarkStore(b *testing.B) {
-	storagetest.Bench(b, storagetest.OpenSQLite(b))
+	storagetest.Bench(b, testkit.OpenSQLite(b))
 }

@@ -2,17 +2,14 @@ package storagetest
 
 import (
 	"context"
-	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
 	"gridbot"
-	"gridbot/storage/postgres"
-	"gridbot/storage/sqlite"
+	"gridbot/internal/testkit"
 )
 
 // Loading a town of 3M check-ins takes minutes, so a benchmark may keep its
@@ -29,16 +26,10 @@ const (
 // GRIDBOT_BENCH_SQLITE, kept, or a temporary one.
 func BenchSQLite(tb testing.TB) gridbot.Store {
 	tb.Helper()
-	path := os.Getenv(BenchSQLiteEnv)
-	if path == "" {
-		path = filepath.Join(tb.TempDir(), "gridbot.db")
+	if path := os.Getenv(BenchSQLiteEnv); path != "" {
+		return testkit.OpenSQLiteFile(tb, path)
 	}
-	db, err := sqlite.Open(path)
-	if err != nil {
-		tb.Fatalf("open sqlite: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return testkit.OpenSQLite(tb)
 }
 
 var schemaRe = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -50,33 +41,21 @@ func BenchPostgres(tb testing.TB) gridbot.Store {
 	tb.Helper()
 	schema := os.Getenv(BenchSchemaEnv)
 	if schema == "" {
-		return OpenPostgres(tb)
+		return testkit.OpenPostgres(tb)
 	}
 	if !schemaRe.MatchString(schema) {
 		tb.Fatalf("%s=%q: want a lower-case SQL name", BenchSchemaEnv, schema)
 	}
-	base := PostgresURL(tb)
+	base := testkit.PostgresURL(tb)
 	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, base)
+	admin, err := pgx.Connect(ctx, testkit.WithoutPoolParams(base))
 	if err != nil {
-		tb.Fatalf("connect to %s: %v", PostgresURLEnv, err)
+		tb.Fatalf("connect to %s: %v", testkit.PostgresURLEnv, err)
 	}
 	_, err = admin.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema)
 	admin.Close(ctx)
 	if err != nil {
 		tb.Fatalf("create schema: %v", err)
 	}
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("parse %s: %v", PostgresURLEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(ctx, u.String())
-	if err != nil {
-		tb.Fatalf("open postgres: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return testkit.OpenPostgresURL(tb, testkit.WithSearchPath(tb, base, schema))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 )
 
 // Run runs the contract suite. open must return a fresh, empty store; it is
@@ -88,14 +89,8 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// at parses "2006-01-02 15:04:05.000" in the scheme's zone.
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05.000", s, gridbot.Zone)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+// at is testkit.At.
+var at = testkit.At
 
 // town is a small roster: one district, one village, two grids, a leader and
 // a member in grid 1, a member in grid 2 and an office clerk.

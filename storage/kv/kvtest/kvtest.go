@@ -24,9 +24,6 @@ func Run(t *testing.T, open func(t *testing.T) kv.KV) {
 	t.Run("Seen", func(t *testing.T) { testSeen(t, open(t)) })
 	t.Run("SeenExpires", func(t *testing.T) { testSeenExpires(t, open(t)) })
 	t.Run("SeenConcurrent", func(t *testing.T) { testSeenConcurrent(t, open(t)) })
-	t.Run("Lock", func(t *testing.T) { testLock(t, open(t)) })
-	t.Run("LockSafeUnlock", func(t *testing.T) { testLockSafeUnlock(t, open(t)) })
-	t.Run("LockConcurrent", func(t *testing.T) { testLockConcurrent(t, open(t)) })
 	t.Run("AllowLimit", func(t *testing.T) { testAllowLimit(t, open(t)) })
 	t.Run("AllowSliding", func(t *testing.T) { testAllowSliding(t, open(t)) })
 	t.Run("AllowConcurrent", func(t *testing.T) { testAllowConcurrent(t, open(t)) })
@@ -40,7 +37,6 @@ func Run(t *testing.T, open func(t *testing.T) kv.KV) {
 	t.Run("CacheExpires", func(t *testing.T) { testCacheExpires(t, open(t)) })
 	t.Run("KeySpaces", func(t *testing.T) { testKeySpaces(t, open(t)) })
 	t.Run("Invalid", func(t *testing.T) { testInvalid(t, open(t)) })
-	t.Run("WechatCache", func(t *testing.T) { testWechatCache(t, open(t)) })
 }
 
 // prefix returns a key prefix no other test run uses.
@@ -115,71 +111,6 @@ func testSeenConcurrent(t *testing.T, k kv.KV) {
 	wg.Wait()
 	if n := firsts.Load(); n != 1 {
 		t.Fatalf("%d of 8 concurrent Seen calls were first, want exactly 1", n)
-	}
-}
-
-func mustLock(t *testing.T, k kv.KV, key string, ttl time.Duration, want bool) func() {
-	t.Helper()
-	unlock, ok, err := k.Lock(context.Background(), key, ttl)
-	if err != nil {
-		t.Fatalf("Lock(%q): %v", key, err)
-	}
-	if ok != want {
-		t.Fatalf("Lock(%q) ok = %v, want %v", key, ok, want)
-	}
-	if ok != (unlock != nil) {
-		t.Fatalf("Lock(%q): ok %v but unlock nil is %v", key, ok, unlock == nil)
-	}
-	return unlock
-}
-
-func testLock(t *testing.T, k kv.KV) {
-	p := prefix()
-	unlock := mustLock(t, k, p+"job", time.Minute, true)
-	mustLock(t, k, p+"job", time.Minute, false)
-	other := mustLock(t, k, p+"other", time.Minute, true)
-	defer other()
-
-	unlock()
-	again := mustLock(t, k, p+"job", time.Minute, true)
-	// A second call of the old unlock must not release the new holder.
-	unlock()
-	mustLock(t, k, p+"job", time.Minute, false)
-	again()
-	mustLock(t, k, p+"job", time.Minute, true)()
-}
-
-func testLockSafeUnlock(t *testing.T, k kv.KV) {
-	key := prefix() + "job"
-	stale := mustLock(t, k, key, TTL, true)
-	mustLock(t, k, key, TTL, false)
-	wait(k, TTL+TTL/2)
-	// A's lock expired; B takes it. A's late unlock must leave B's alone.
-	b := mustLock(t, k, key, time.Minute, true)
-	stale()
-	mustLock(t, k, key, time.Minute, false)
-	b()
-	mustLock(t, k, key, time.Minute, true)()
-}
-
-func testLockConcurrent(t *testing.T, k kv.KV) {
-	key := prefix() + "job"
-	var holders atomic.Int32
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			_, ok, err := k.Lock(context.Background(), key, time.Minute)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				holders.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if n := holders.Load(); n != 1 {
-		t.Fatalf("%d of 8 concurrent Lock calls got the lock, want exactly 1", n)
 	}
 }
 
@@ -309,14 +240,12 @@ func testCacheExpires(t *testing.T, k kv.KV) {
 	mustGet(t, k, key, "", false)
 }
 
-// testKeySpaces checks that the same key in different services is four
+// testKeySpaces checks that the same key in different services is three
 // different things.
 func testKeySpaces(t *testing.T, k kv.KV) {
 	ctx, key := context.Background(), prefix()+"x"
 	mustSeen(t, k, key, true)
 	mustGet(t, k, key, "", false)
-	unlock := mustLock(t, k, key, time.Minute, true)
-	defer unlock()
 	allow(t, k, key, 1, time.Minute, true, 0)
 	if err := k.Set(ctx, key, "v", time.Minute); err != nil {
 		t.Fatal(err)
@@ -326,7 +255,6 @@ func testKeySpaces(t *testing.T, k kv.KV) {
 		t.Fatal(err)
 	}
 	mustSeen(t, k, key, false)
-	mustLock(t, k, key, time.Minute, false)
 }
 
 func testInvalid(t *testing.T, k kv.KV) {
@@ -337,8 +265,8 @@ func testInvalid(t *testing.T, k kv.KV) {
 	if _, err := k.Seen(ctx, key, 0); err == nil {
 		t.Error("Seen with ttl 0: no error")
 	}
-	if _, _, err := k.Lock(ctx, key, time.Microsecond); err == nil {
-		t.Error("Lock with ttl 1µs: no error")
+	if _, err := k.Seen(ctx, key, time.Microsecond); err == nil {
+		t.Error("Seen with ttl 1µs: no error")
 	}
 	if _, _, err := k.Allow(ctx, key, 0, time.Minute); err == nil {
 		t.Error("Allow with limit 0: no error")
@@ -351,7 +279,6 @@ func testInvalid(t *testing.T, k kv.KV) {
 	}
 	// Nothing was recorded by the refused calls.
 	mustSeen(t, k, key, true)
-	mustLock(t, k, key, time.Minute, true)()
 	allow(t, k, key, 1, time.Minute, true, 0)
 	mustGet(t, k, key, "", false)
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"gridbot"
-	"gridbot/bot/outbox"
+	"gridbot/bot/notify"
 	"gridbot/report"
 	"gridbot/results"
 	"gridbot/scoring"
@@ -46,7 +46,7 @@ func runPublish(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 		// Queued in the publishing transaction: published means announced.
-		queued, err = outbox.Announce(tx, t.ID, gridbot.ScopeTown, "", report.Announcement(res), nil, e.Clock.Now())
+		queued, err = notify.Announce(tx, t.ID, gridbot.ScopeTown, "", report.Announcement(res), nil, e.Clock.Now())
 		return err
 	})
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/outbox"
+	"gridbot/bot/notify"
 	"gridbot/storage/kv"
 )
 
@@ -79,7 +79,7 @@ func runPush(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer k.Close()
-	w := outbox.New(st, k, outbox.Options{
+	w := notify.New(st, k, notify.Options{
 		WeComBase:    e.Getenv("GRIDBOT_WECOM_API_BASE"),
 		DingTalkBase: e.Getenv("GRIDBOT_DINGTALK_API_BASE"),
 		Now:          e.Clock.Now,

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"strings"
 
-	"gridbot/bot/outbox"
+	"gridbot/bot/notify"
 	"gridbot/bot/server"
 	"gridbot/config"
 	"gridbot/handlers"
@@ -86,7 +86,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	// The outbox worker delivers the group pushes (announcements, reminders)
 	// that commands queued in their own transactions; each replica runs one.
-	w := outbox.New(st, k, outbox.Options{
+	w := notify.New(st, k, notify.Options{
 		WeComBase:    scfg.Default.WeCom.APIBase,
 		DingTalkBase: scfg.Default.DingTalk.APIBase,
 		Now:          e.Clock.Now,

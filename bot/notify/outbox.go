@@ -4,7 +4,7 @@
 // the command that made it and nothing is lost when the process restarts or
 // a platform is down; a Worker claims due jobs from the store, paces them to
 // 20 a minute per robot, delivers them and retries failures with backoff.
-package outbox
+package notify
 
 import (
 	"strings"

@@ -58,12 +58,7 @@ func Enqueue(tx gridbot.Tx, townID int64, scope, name string, msg Message, at ti
 // Announce queues a markdown announcement to a group, with a short text
 // @-ing mentions beside it when there are any. For the monthly ranking:
 //
-//	n, err := outbox.Announce(tx, townID, gridbot.ScopeTown, "", report.Announcement(res), nil, now)
+//	n, err := notify.Announce(tx, townID, gridbot.ScopeTown, "", report.Announcement(res), nil, now)
 func Announce(tx gridbot.Tx, townID int64, scope, name, markdown string, mentions []string, at time.Time) (int, error) {
 	return Enqueue(tx, townID, scope, name, Message{Markdown: markdown, Mentions: mentions}, at)
-}
-
-// Remind queues a plain text to a group, @-ing mentions: a reminder.
-func Remind(tx gridbot.Tx, townID int64, scope, name, text string, mentions []string, at time.Time) (int, error) {
-	return Enqueue(tx, townID, scope, name, Message{Text: text, Mentions: mentions}, at)
 }

@@ -65,7 +65,6 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("dingtalk: errcode %d: %s", e.Code, e.Msg)
 }
 
-
 // RateLimited reports errcode 130101 (or HTTP 429): wait a minute.
 func (e *APIError) RateLimited() bool {
 	return e.Code == CodeRateLimited || e.HTTPStatus == http.StatusTooManyRequests

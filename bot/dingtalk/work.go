@@ -154,4 +154,3 @@ func stripURL(err error) error {
 	}
 	return err
 }
-

@@ -22,10 +22,10 @@ const (
 
 // Defaults of Options.
 const (
-	DefaultBatch     = 5
-	DefaultLease     = 5 * time.Minute
-	DefaultPoll      = 2 * time.Second
-	DefaultTimeout   = 15 * time.Second
+	DefaultBatch   = 5
+	DefaultLease   = 5 * time.Minute
+	DefaultPoll    = 2 * time.Second
+	DefaultTimeout = 15 * time.Second
 )
 
 // Options configure a Worker; zero values take the defaults.

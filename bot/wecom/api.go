@@ -32,7 +32,6 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("wecom: errcode %d: %s", e.Code, e.Msg)
 }
 
-
 // RateLimited reports errcode 45009 (or HTTP 429).
 func (e *APIError) RateLimited() bool {
 	return e.Code == CodeRateLimited || e.HTTPStatus == http.StatusTooManyRequests

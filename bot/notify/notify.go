@@ -80,8 +80,8 @@ func (w *Worker) Notify(tx gridbot.Tx, n gridbot.Notice) ([]gridbot.OutboundJob,
 	}
 	switch d := n.To; d.Kind {
 	case gridbot.DestReply:
-		if d.Channel == "" {
-			return nil, nil
+		if d.Channel == "" || d.Address == "" {
+			return nil, nil // no platform (console), or no address to trust
 		}
 		j := base
 		j.Channel, j.Address, j.Until = d.Channel, d.Address, d.Until
@@ -141,6 +141,24 @@ func (w *Worker) toGroup(tx gridbot.Tx, base gridbot.OutboundJob, scope, name st
 			"town", base.TownID, "scope", scope, "group", name, "key", base.Key)
 	}
 	return jobs, nil
+}
+
+// Direct turns a reply notice into a job that is never stored, for an
+// answer sent once without the outbox (the rate limit's, an internal
+// error's): Attempt sends it; there is nothing to Finish.
+func (w *Worker) Direct(n gridbot.Notice) (gridbot.OutboundJob, bool) {
+	d := n.To
+	if d.Kind != gridbot.DestReply || d.Channel == "" || d.Address == "" {
+		return gridbot.OutboundJob{}, false
+	}
+	j := gridbot.OutboundJob{TownID: n.TownID, Key: n.Key, Channel: d.Channel, Address: d.Address, Until: d.Until,
+		Mentions: n.Mentions, CreatedAt: n.At}
+	if n.Markdown {
+		j.Markdown = n.Text
+	} else {
+		j.Text = n.Text
+	}
+	return j, true
 }
 
 // Deliver sends jobs just queued by Notify (and committed), once each, and

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"gridbot/bot/notify"
 	"gridbot/bot/server"
 	"gridbot/config"
 	"gridbot/handlers"
@@ -84,14 +83,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The outbox worker delivers the group pushes (announcements, reminders)
-	// that commands queued in their own transactions; each replica runs one.
-	w := notify.New(st, k, notify.Options{
-		WeComBase:    scfg.Default.WeCom.APIBase,
-		DingTalkBase: scfg.Default.DingTalk.APIBase,
-		Now:          e.Clock.Now,
-		Logger:       log,
-	})
+	// The notifier's worker delivers what commands queued in their own
+	// transactions and the callbacks did not send at once: announcements,
+	// notices, replies whose replica died or whose platform was down. Each
+	// replica runs one.
+	w := srv.Notifier()
 	wctx, stopWorker := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(wctx) }()

@@ -56,11 +56,13 @@ func (w *Worker) Notify(tx gridbot.Tx, n gridbot.Notice) ([]gridbot.OutboundJob,
 	if strings.TrimSpace(n.Text) == "" {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "推送消息内容为空。")
 	}
+	// The lease counts from now, not from the notice's time: a message's
+	// time is the platform's (or a transcript's), and may lie in the past.
+	now := w.opt.Now()
 	base := gridbot.OutboundJob{TownID: n.TownID, Key: n.Key, Mentions: n.Mentions, CreatedAt: n.At,
-		Claim: w.claim, ClaimedUntil: n.At.Add(w.opt.FastLease)}
+		Claim: w.claim, ClaimedUntil: now.Add(w.opt.FastLease)}
 	if n.At.IsZero() {
-		base.CreatedAt = w.opt.Now()
-		base.ClaimedUntil = base.CreatedAt.Add(w.opt.FastLease)
+		base.CreatedAt = now
 	}
 	if n.Markdown {
 		base.Markdown = n.Text

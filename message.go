@@ -48,6 +48,11 @@ type Message struct {
 	// At is when the message was sent. It is "now" for the command it carries:
 	// replayed messages are handled as at their own time.
 	At time.Time
+	// Reply is where the answer to this message goes, filled in by the
+	// platform adapter (a WeCom response_url, a DingTalk sessionWebhook, the
+	// WeCom app user). Its Channel is "" where there is no platform to send
+	// on (the console, a replay): the pipeline still renders the reply.
+	Reply Destination
 }
 
 // Outbound is one message the bot sends: a reply or a push.

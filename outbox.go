@@ -52,12 +52,23 @@ const (
 // because markdown cannot @ anybody. Sent counts the parts already accepted,
 // so a retry resumes where the last attempt stopped.
 type OutboundJob struct {
-	ID        int64
-	TownID    int64
+	ID     int64
+	TownID int64
+	// Key is unique per town (Notice.Key): enqueueing a second job with the
+	// same key is ECONFLICT and queues nothing. "" gets a key of its own.
+	Key string
+	// Channel is how the job goes out: ChannelRobot (WebhookID), or a
+	// person's or a message's channel (Address, until Until).
+	Channel   string
 	WebhookID int64
 	// Webhook is the robot as it is now (ClaimJobs and Jobs fill it in): a
 	// key fixed by re-importing the webhooks file applies to queued jobs.
-	Webhook   Webhook
+	Webhook Webhook
+	// Address is the user id (ChannelWeComApp, ChannelDingTalkWork) or the
+	// reply URL (ChannelWeComRobotReply, ChannelDingTalkSession); a reply URL
+	// is a credential until it expires, never logged.
+	Address   string
+	Until     time.Time // when Address stops taking messages; zero: no limit
 	Markdown  string
 	Text      string
 	Mentions  []string // platform user ids, or "@all" (WeCom)
@@ -68,6 +79,9 @@ type OutboundJob struct {
 	LastError string // why the last attempt failed; never a secret
 	CreatedAt time.Time
 	DoneAt    time.Time // when it was delivered or given up; zero while pending
+	// Claim and ClaimedUntil (EnqueueJob only): queue the job already claimed.
+	Claim        string
+	ClaimedUntil time.Time
 }
 
 // JobFailure is what MarkJobFailed records about a claimed job that was not
@@ -108,9 +122,13 @@ type Outbox interface {
 
 	// Outbox (durable pushes, outbox.go).
 	// EnqueueJob queues j in this transaction, so it commits or rolls back
-	// with the command that made it. It fills in ID and State, and NextAt
-	// (CreatedAt) when zero. ENOTFOUND when the webhook is not the town's
-	// robot; EINVALID when there is nothing to send.
+	// with the command that made it. It fills in ID, Key (when "") and State,
+	// and NextAt (CreatedAt) when zero. When j.Claim is set the job is queued
+	// already claimed by it until ClaimedUntil, so that the caller can send
+	// it right after commit and no other worker takes it meanwhile.
+	// ENOTFOUND when a robot job's webhook is not the town's robot; EINVALID
+	// when there is nothing to send or no address; ECONFLICT when the town
+	// has a job with j.Key already (the transaction stays usable).
 	EnqueueJob(j *OutboundJob) error
 	// ClaimJobs leases up to limit pending jobs due at now, oldest first, to
 	// claim until now+lease: no other claim gets them meanwhile, whichever
@@ -122,6 +140,10 @@ type Outbox interface {
 	// claim no longer holds the job (the lease ran out and another worker
 	// took it, or its robot was removed).
 	MarkJobDelivered(id int64, claim string, at time.Time) error
+	// MarkJobsDelivered is MarkJobDelivered for many jobs of one claim in one
+	// statement (the replies a replica sent right after their commands): it
+	// says how many were still held by claim.
+	MarkJobsDelivered(ids []int64, claim string, at time.Time) (int, error)
 	// MarkJobFailed ends a claim: the job waits for f.NextAt, or is dead when
 	// f.Dead. ECONFLICT as for MarkJobDelivered.
 	MarkJobFailed(id int64, claim string, f JobFailure) error

@@ -1,7 +1,9 @@
 // Package bot is the one chat pipeline every platform feeds: a platform
 // adapter (bot/wecom, bot/dingtalk, bot/console) turns its callback into a
-// gridbot.Message and sends the gridbot.Outbound replies back. Nothing
-// command-specific lives here; commands are in package handlers.
+// gridbot.Message, with the message's reply channel, and the pipeline does
+// the rest: admission, parsing, authorisation, the one transaction, and the
+// reply and notices, queued through the notifier in that transaction.
+// Nothing command-specific lives here; commands are in package handlers.
 package bot
 
 import (
@@ -24,46 +26,79 @@ var DefaultBotNames = []string{"网格助手"}
 // id: longer than any platform retries (WeCom retries within seconds).
 const DefaultDedupeTTL = 24 * time.Hour
 
-// Pipeline handles inbound messages: drop duplicates → strip the bot's own
-// @name → parse → authorize by role → run the command in one store
-// transaction, which also claims the message id → render the reply.
+// DefaultKVTimeout bounds each admission call: when Redis hangs, the
+// message goes on without it rather than miss the platform's deadline.
+const DefaultKVTimeout = 500 * time.Millisecond
+
+// Gate is the admission door (kv.KV is one): the dedupe filter and the
+// per-member rate limit in one call, and Forget to let a message in again.
+type Gate interface {
+	kv.Gate
+	Forget(ctx context.Context, key string) error
+}
+
+// Notifier queues notices in a transaction (bot/notify's Worker is one) and
+// returns the jobs it queued, still this replica's to send after commit.
+type Notifier interface {
+	Notify(tx gridbot.Tx, n gridbot.Notice) ([]gridbot.OutboundJob, error)
+}
+
+// Pipeline handles inbound messages: admit (drop duplicates, apply the
+// per-member rate limit) → strip the bot's own @name → parse → authorize
+// by role → run the command in one store transaction, which also claims
+// the message id and queues the reply and the command's notices.
 type Pipeline struct {
 	Store    gridbot.Store
 	Handler  *handlers.Handler
 	BotNames []string // the bot's own display names, without "@"
-	// Dedupe, when set, is a cheap filter in front of the store: a message id
-	// seen before is dropped without a transaction. The guarantee is the
-	// store's ClaimMessage, inside the command's transaction.
-	Dedupe    kv.Dedupe
+	// Gate, when set, admits messages before any transaction: a message id
+	// seen before is dropped, and a member over UserRate commands a minute
+	// is answered without running anything. It fails open: the guarantee
+	// is the store's ClaimMessage, inside the command's transaction.
+	Gate      Gate
+	UserRate  int // commands a minute per member; 0: no limit
 	DedupeTTL time.Duration
-	Clock     gridbot.Clock // "now" for a message without a time
-	Logger    *slog.Logger
+	KVTimeout time.Duration
+	// Notifier, when set, queues the replies and notices durably in the
+	// command's transaction; without it (console, replay) they are only
+	// returned in Result.Out.
+	Notifier Notifier
+	Clock    gridbot.Clock // "now" for a message without a time
+	Logger   *slog.Logger
 }
 
 // New returns a pipeline on st with h, answering to DefaultBotNames.
 func New(st gridbot.Store, h *handlers.Handler) *Pipeline {
 	return &Pipeline{Store: st, Handler: h, BotNames: DefaultBotNames, DedupeTTL: DefaultDedupeTTL,
-		Clock: gridbot.SystemClock{}, Logger: slog.Default()}
+		KVTimeout: DefaultKVTimeout, Clock: gridbot.SystemClock{}, Logger: slog.Default()}
 }
 
 // Outcome codes of a Result besides gridbot's error codes.
 const (
-	OK        = ""          // the command ran and committed
-	Duplicate = "duplicate" // the message was handled before; no reply
+	OK          = ""             // the command ran and committed
+	Duplicate   = "duplicate"    // the message was handled before; no reply
+	RateLimited = "rate_limited" // the member is over UserRate; answered, nothing run
 )
 
-// Result is what became of one message; Handle returns only Out.
+// Result is what became of one message.
 type Result struct {
-	Out     []gridbot.Outbound
+	// Out is every reply and notice rendered, in order (what a console prints).
+	Out []gridbot.Outbound
+	// Jobs are the ones queued and committed: the caller sends them now
+	// (Notifier's Deliver), or the worker does when their lease ends.
+	Jobs []gridbot.OutboundJob
+	// Direct are answers never queued, to send once without the outbox: the
+	// rate limit's and an internal error's (see Process).
+	Direct  []gridbot.Notice
 	Command string // the canonical command word, "" when none was recognised
-	Code    string // OK, Duplicate, or the gridbot error code of the refusal
+	Code    string // OK, Duplicate, RateLimited, or the gridbot error code of the refusal
 }
 
 // errDuplicate marks a ClaimMessage conflict, as opposed to a command's own
 // ECONFLICT ("今日已打卡").
 var errDuplicate = errors.New("duplicate message")
 
-// Handle handles one inbound message and returns the replies to send.
+// Handle handles one inbound message and returns the replies to show.
 func (p *Pipeline) Handle(ctx context.Context, m gridbot.Message) []gridbot.Outbound {
 	return p.Process(ctx, m).Out
 }
@@ -76,46 +111,38 @@ func (p *Pipeline) Process(ctx context.Context, m gridbot.Message) Result {
 			m.At = p.Clock.Now()
 		}
 	}
-	key := ""
-	if m.MsgID != "" && p.Dedupe != nil {
-		key = "msg:" + strconv.FormatInt(m.TownID, 10) + ":" + m.Platform + ":" + m.MsgID
-		ttl := p.DedupeTTL
-		if ttl <= 0 {
-			ttl = DefaultDedupeTTL
-		}
-		first, err := p.Dedupe.Seen(ctx, key, ttl)
-		switch {
-		case err != nil:
-			// The store decides (kv's contract): never drop on a filter error.
-			p.logger().Warn("dedupe filter failed", "err", err)
-			key = ""
-		case !first:
-			return Result{Code: Duplicate}
-		}
+	key, res, done := p.admit(ctx, m)
+	if done {
+		return res
 	}
 	text := StripBotNames(m.Text, p.BotNames)
 	if strings.TrimSpace(text) == "" && m.Location != nil {
 		text = "打卡" // a bare location message is a check-in
 	}
 	call, perr := p.Handler.Registry.Parse(text)
-	var reply *handlers.Reply
+	var notices []gridbot.Notice
+	var jobs []gridbot.OutboundJob
 	var err error
 	if perr != nil {
 		err = perr
 	} else {
-		// One transaction: the claim, the command's reads and its writes.
-		// (Read-only commands too: on SQLite a second, separate claim would
-		// queue behind the write lock twice and cost more than it saves.)
+		// One transaction: the claim, the command's reads and writes, and
+		// its reply and notices. (Read-only commands too: on SQLite a
+		// second, separate claim would queue behind the write lock twice.)
 		err = p.Store.Update(ctx, func(tx gridbot.Tx) error {
+			jobs = nil
 			if err := claim(tx, m); err != nil {
 				return err
 			}
-			var rerr error
-			reply, rerr = p.run(ctx, tx, m, call)
-			return rerr
+			reply, err := p.run(ctx, tx, m, call)
+			if err != nil {
+				return err
+			}
+			notices = render(m, reply)
+			jobs, err = p.queue(tx, notices)
+			return err
 		})
 	}
-	res := Result{}
 	if call != nil {
 		res.Command = call.Cmd.Name
 	}
@@ -126,30 +153,112 @@ func (p *Pipeline) Process(ctx context.Context, m gridbot.Message) Result {
 	case err == nil:
 	case code == gridbot.EINTERNAL:
 		// Nothing was recorded and the message is not claimed: let the
-		// platform's retry in.
+		// platform's retry in. The apology is not queued: keyed by the
+		// message, it would take the place of the retry's real answer.
 		p.logger().Error("command failed", "town", m.TownID, "platform", m.Platform, "msgid", m.MsgID,
 			"sender", m.SenderID, "command", res.Command, "err", err)
-		if key != "" {
-			if ferr := p.Dedupe.Forget(ctx, key); ferr != nil {
-				p.logger().Warn("dedupe forget failed", "err", ferr)
-			}
-		}
+		p.forget(ctx, key)
 		res.Code = code
-		reply = &handlers.Reply{Text: gridbot.ErrorMessage(err)}
+		notices = render(m, &handlers.Reply{Text: gridbot.ErrorMessage(err)})
+		res.Direct = notices
+		jobs = nil
 	default:
-		// A refusal records nothing, but the message is claimed on its own
-		// so that a retry is not answered twice.
-		if cerr := p.Store.Update(ctx, func(tx gridbot.Tx) error { return claim(tx, m) }); errors.Is(cerr, errDuplicate) {
+		// A refusal records nothing, but the message is claimed on its own,
+		// with its answer queued beside the claim, so that a retry is not
+		// answered twice.
+		notices = render(m, &handlers.Reply{Text: gridbot.ErrorMessage(err)})
+		cerr := p.Store.Update(ctx, func(tx gridbot.Tx) error {
+			jobs = nil
+			if err := claim(tx, m); err != nil {
+				return err
+			}
+			var err error
+			jobs, err = p.queue(tx, notices)
+			return err
+		})
+		if errors.Is(cerr, errDuplicate) {
 			res.Code = Duplicate
 			return res
 		} else if cerr != nil {
-			p.logger().Warn("claiming a refused message failed", "msgid", m.MsgID, "err", cerr)
+			p.logger().Warn("claiming a refused message failed; answering it directly", "msgid", m.MsgID, "err", cerr)
+			res.Direct, jobs = notices, nil
 		}
 		res.Code = code
-		reply = &handlers.Reply{Text: gridbot.ErrorMessage(err)}
 	}
-	res.Out = render(m, reply)
+	res.Out, res.Jobs = outbound(notices), jobs
 	return res
+}
+
+// admit filters duplicates and applies the per-member rate limit, in one
+// round trip to the Gate (the filter first, so a platform's retry never
+// counts against a member). It fails open: when Redis is down the store's
+// unique claim still counts each message once. done means res is final.
+func (p *Pipeline) admit(ctx context.Context, m gridbot.Message) (key string, res Result, done bool) {
+	if p.Gate == nil || m.MsgID == "" {
+		return "", Result{}, false
+	}
+	key = "msg:" + strconv.FormatInt(m.TownID, 10) + ":" + m.Platform + ":" + m.MsgID
+	ttl := p.DedupeTTL
+	if ttl <= 0 {
+		ttl = DefaultDedupeTTL
+	}
+	a := kv.Admission{SeenKey: key, SeenTTL: ttl}
+	if p.UserRate > 0 {
+		a.RateKey, a.Limit, a.Window = "rate:"+strconv.FormatInt(m.TownID, 10)+":"+m.SenderID, p.UserRate, time.Minute
+	}
+	kctx, cancel := context.WithTimeout(ctx, p.kvTimeout())
+	v, err := p.Gate.Admit(kctx, a)
+	cancel()
+	switch {
+	case err != nil:
+		p.logger().Warn("dedupe filter and rate limiter unavailable; the store decides and the command goes through", "err", err)
+		return "", Result{}, false
+	case !v.First:
+		return key, Result{Code: Duplicate}, true
+	case !v.Allowed:
+		// Answered without a transaction, and not durably: nothing was
+		// recorded, and a member over the limit should not cost the
+		// database anything. The mark stays, so a retry of this message is
+		// dropped rather than answered twice.
+		n := render(m, &handlers.Reply{Text: limitedText(p.UserRate, v.RetryAfter)})
+		return key, Result{Out: outbound(n), Direct: n, Code: RateLimited}, true
+	}
+	return key, Result{}, false
+}
+
+// forget lets a later copy of a message in again (nothing was recorded).
+func (p *Pipeline) forget(ctx context.Context, key string) {
+	if key == "" || p.Gate == nil {
+		return
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.kvTimeout())
+	defer cancel()
+	if err := p.Gate.Forget(fctx, key); err != nil {
+		p.logger().Warn("dedupe forget failed", "err", err)
+	}
+}
+
+func (p *Pipeline) kvTimeout() time.Duration {
+	if p.KVTimeout <= 0 {
+		return DefaultKVTimeout
+	}
+	return p.KVTimeout
+}
+
+// queue hands the notices to the notifier in tx.
+func (p *Pipeline) queue(tx gridbot.Tx, notices []gridbot.Notice) ([]gridbot.OutboundJob, error) {
+	if p.Notifier == nil {
+		return nil, nil
+	}
+	var jobs []gridbot.OutboundJob
+	for _, n := range notices {
+		js, err := p.Notifier.Notify(tx, n)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, js...)
+	}
+	return jobs, nil
 }
 
 func (p *Pipeline) logger() *slog.Logger {
@@ -184,38 +293,4 @@ func claim(tx gridbot.Tx, m gridbot.Message) error {
 		return errDuplicate
 	}
 	return err
-}
-
-// render addresses a reply to the chat the message came from (with the
-// sender @-ed in a group), followed by the reply's other notices.
-func render(m gridbot.Message, r *handlers.Reply) []gridbot.Outbound {
-	to := m.ChatID
-	if to == "" {
-		to = gridbot.DM(m.SenderID)
-	}
-	var mentions []string
-	if m.ChatKind == gridbot.ChatGroup {
-		mentions = append(mentions, m.SenderID)
-	}
-	for _, u := range r.Mentions {
-		if u != m.SenderID || m.ChatKind != gridbot.ChatGroup {
-			mentions = append(mentions, u)
-		}
-	}
-	out := []gridbot.Outbound{{At: m.At, To: to, Text: r.Text, Mentions: mentions}}
-	return append(out, r.Also...)
-}
-
-// StripBotNames removes every "@name" (or "＠name") of the bot from text, so
-// that "@网格助手 打卡" and "打卡 @网格助手" both read "打卡".
-func StripBotNames(text string, names []string) string {
-	for _, n := range names {
-		if n == "" {
-			continue
-		}
-		for _, mark := range []string{"@", "＠"} {
-			text = strings.ReplaceAll(text, mark+n, " ")
-		}
-	}
-	return strings.TrimSpace(text)
 }

@@ -152,7 +152,7 @@ func TestInternalErrorRollsBack(t *testing.T) {
 	tw := bottest.New(t, bottest.OpenSQLite(t))
 	good := tw.P.Store
 	tw.P.Store = &failingStore{Store: good}
-	tw.P.Dedupe = kv.NewMemory(nil)
+	tw.P.Gate = kv.NewMemory(nil)
 	m := tw.Msg("2026-10-03 09:00", bottest.Member1, "上报 路灯坏了")
 	r := tw.P.Process(ctx, m)
 	if r.Code != gridbot.EINTERNAL || bottest.Reply(r) != "系统内部错误，请稍后再试或联系党建办。" {
@@ -175,7 +175,7 @@ func TestDedupeFilter(t *testing.T) {
 	tw := bottest.New(t, bottest.OpenSQLite(t))
 	fs := &failingStore{Store: tw.P.Store}
 	tw.P.Store = fs
-	tw.P.Dedupe = kv.NewMemory(nil)
+	tw.P.Gate = kv.NewMemory(nil)
 	m := tw.Msg("2026-10-03 09:00", bottest.Member1, "问题")
 	tw.P.Process(ctx, m)
 	before := fs.updates.Load()
@@ -186,7 +186,7 @@ func TestDedupeFilter(t *testing.T) {
 		t.Error("the dedupe filter let a known copy through to the store")
 	}
 	// A filter that fails leaves the decision to the store.
-	tw.P.Dedupe = brokenDedupe{}
+	tw.P.Gate = brokenGate{}
 	if r := tw.P.Process(ctx, m); r.Code != bot.Duplicate {
 		t.Fatalf("copy with a broken filter: %+v", r)
 	}
@@ -195,9 +195,9 @@ func TestDedupeFilter(t *testing.T) {
 	}
 }
 
-type brokenDedupe struct{}
+type brokenGate struct{}
 
-func (brokenDedupe) Seen(context.Context, string, time.Duration) (bool, error) {
-	return false, errors.New("redis down")
+func (brokenGate) Admit(context.Context, kv.Admission) (kv.Verdict, error) {
+	return kv.Verdict{}, errors.New("redis down")
 }
-func (brokenDedupe) Forget(context.Context, string) error { return errors.New("redis down") }
+func (brokenGate) Forget(context.Context, string) error { return errors.New("redis down") }

@@ -69,6 +69,11 @@ type WeCom struct {
 type DingTalk struct {
 	AppSecret string // GRIDBOT_DINGTALK_APP_SECRET: the enterprise robot's AppSecret
 	APIBase   string // GRIDBOT_DINGTALK_API_BASE, without a trailing slash
+	// AppKey (GRIDBOT_DINGTALK_APP_KEY) and AgentID (GRIDBOT_DINGTALK_AGENT_ID)
+	// of the same enterprise internal app turn on work notices (工作通知):
+	// one-to-one notices to members. Neither is a secret.
+	AppKey  string
+	AgentID int64
 }
 
 // BotEnabled reports whether the smart robot is configured.
@@ -79,6 +84,9 @@ func (w WeCom) AppEnabled() bool { return w.AppSecret != "" }
 
 // RobotEnabled reports whether the DingTalk enterprise robot is configured.
 func (d DingTalk) RobotEnabled() bool { return d.AppSecret != "" }
+
+// WorkEnabled reports whether DingTalk work notices are configured.
+func (d DingTalk) WorkEnabled() bool { return d.AppSecret != "" && d.AppKey != "" && d.AgentID > 0 }
 
 // Enabled reports whether any platform of the town is configured.
 func (t Town) Enabled() bool {
@@ -95,7 +103,7 @@ var secretKeys = []string{
 // townKeys are the keys a town may set, in the environment or in
 // GRIDBOT_CONFIG_FILE.
 var townKeys = append([]string{"GRIDBOT_WECOM_CORP_ID", "GRIDBOT_WECOM_APP_AGENT_ID",
-	"GRIDBOT_WECOM_API_BASE", "GRIDBOT_DINGTALK_API_BASE"}, secretKeys...)
+	"GRIDBOT_WECOM_API_BASE", "GRIDBOT_DINGTALK_API_BASE", "GRIDBOT_DINGTALK_APP_KEY", "GRIDBOT_DINGTALK_AGENT_ID"}, secretKeys...)
 
 // inherited are the keys a town of GRIDBOT_CONFIG_FILE takes from the
 // environment when it does not set them: none is a secret, so one town's
@@ -173,8 +181,22 @@ func loadTown(get Getenv) (Town, error) {
 	w.APIBase = str("GRIDBOT_WECOM_API_BASE")
 	t.DingTalk.AppSecret = str("GRIDBOT_DINGTALK_APP_SECRET")
 	t.DingTalk.APIBase = str("GRIDBOT_DINGTALK_API_BASE")
+	t.DingTalk.AppKey = str("GRIDBOT_DINGTALK_APP_KEY")
+	dingAgent := str("GRIDBOT_DINGTALK_AGENT_ID")
 	if err != nil {
 		return t, err
+	}
+	if dingAgent != "" {
+		if t.DingTalk.AgentID, err = strconv.ParseInt(dingAgent, 10, 64); err != nil || t.DingTalk.AgentID <= 0 {
+			return t, fmt.Errorf("GRIDBOT_DINGTALK_AGENT_ID 应为钉钉应用的 AgentId（正整数），现为 %q", dingAgent)
+		}
+	}
+	if t.DingTalk.AppKey != "" || dingAgent != "" {
+		// Work notices are the robot's app's: its AppSecret signs both.
+		if err := together("钉钉工作通知", map[string]bool{"GRIDBOT_DINGTALK_APP_KEY": t.DingTalk.AppKey != "",
+			"GRIDBOT_DINGTALK_AGENT_ID": dingAgent != "", "GRIDBOT_DINGTALK_APP_SECRET": t.DingTalk.AppSecret != ""}); err != nil {
+			return t, err
+		}
 	}
 	if agent != "" {
 		if w.AppAgentID, err = strconv.ParseInt(agent, 10, 64); err != nil || w.AppAgentID <= 0 {

@@ -154,3 +154,21 @@ func TestServeTownsFile(t *testing.T) {
 		}
 	}
 }
+
+func TestDingTalkWorkNotices(t *testing.T) {
+	s, err := LoadServe(env(map[string]string{"GRIDBOT_DINGTALK_APP_SECRET": "ding-s", "GRIDBOT_DINGTALK_APP_KEY": "dingkey",
+		"GRIDBOT_DINGTALK_AGENT_ID": "2981"}))
+	if err != nil || !s.Default.DingTalk.WorkEnabled() || s.Default.DingTalk.AgentID != 2981 ||
+		!strings.Contains(s.String(), "GRIDBOT_DINGTALK_AGENT_ID=2981") {
+		t.Fatalf("work notices: %v %+v", err, s)
+	}
+	for bad, want := range map[string]map[string]string{
+		"GRIDBOT_DINGTALK_AGENT_ID":   {"GRIDBOT_DINGTALK_APP_SECRET": "x", "GRIDBOT_DINGTALK_APP_KEY": "k"},
+		"GRIDBOT_DINGTALK_APP_SECRET": {"GRIDBOT_DINGTALK_APP_KEY": "k", "GRIDBOT_DINGTALK_AGENT_ID": "1"},
+		"正整数":                         {"GRIDBOT_DINGTALK_APP_SECRET": "x", "GRIDBOT_DINGTALK_APP_KEY": "k", "GRIDBOT_DINGTALK_AGENT_ID": "x"},
+	} {
+		if _, err := LoadServe(env(want)); err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("%v: %v, want an error naming %s", want, err, bad)
+		}
+	}
+}

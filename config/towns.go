@@ -117,6 +117,10 @@ func (t Town) write(b *strings.Builder, prefix string) {
 	if t.WeCom.AppAgentID != 0 {
 		agent = fmt.Sprint(t.WeCom.AppAgentID)
 	}
+	dingAgent := ""
+	if t.DingTalk.AgentID != 0 {
+		dingAgent = fmt.Sprint(t.DingTalk.AgentID)
+	}
 	kv := map[string]string{
 		"GRIDBOT_WECOM_CORP_ID":       t.WeCom.CorpID,
 		"GRIDBOT_WECOM_BOT_TOKEN":     redact(t.WeCom.BotToken),
@@ -128,6 +132,8 @@ func (t Town) write(b *strings.Builder, prefix string) {
 		"GRIDBOT_WECOM_API_BASE":      t.WeCom.APIBase,
 		"GRIDBOT_DINGTALK_APP_SECRET": redact(t.DingTalk.AppSecret),
 		"GRIDBOT_DINGTALK_API_BASE":   t.DingTalk.APIBase,
+		"GRIDBOT_DINGTALK_APP_KEY":    t.DingTalk.AppKey,
+		"GRIDBOT_DINGTALK_AGENT_ID":   dingAgent,
 	}
 	keys := make([]string, 0, len(kv))
 	for k := range kv {

@@ -31,12 +31,12 @@ func New(rules *scoring.Rules) *Handler {
 }
 
 // Reply is what a command answers: text for the chat the message came
-// from, and notices for other chats (a DM to the member an issue was
-// dispatched to).
+// from, and notices to others (派发's notice to the assignee). The pipeline
+// queues both through the notifier in the command's transaction.
 type Reply struct {
 	Text     string
 	Mentions []string // user ids to @ beside the text
-	Also     []gridbot.Outbound
+	Also     []gridbot.Notice
 }
 
 // Ctx is what a command runs with: the one transaction, the sender, "now"

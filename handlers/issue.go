@@ -113,7 +113,10 @@ func runDispatch(c *Ctx) (*Reply, error) {
 		i.No, a.Name, timing, deadline, c.Rules.Monthly.Overdue.CloseDays, i.No)
 	r.Mentions = []string{a.UserID}
 	if a.UserID != c.Sender.UserID {
-		r.Also = []gridbot.Outbound{{At: c.Now, To: gridbot.DM(a.UserID),
+		// Keyed by the issue: an issue is dispatched once, so its notice is
+		// queued once, whichever message or retry carries the 派发.
+		r.Also = []gridbot.Notice{{TownID: c.TownID, Key: fmt.Sprintf("dispatch:%d", i.No), At: c.Now,
+			To:   gridbot.ToPerson(a.UserID),
 			Text: fmt.Sprintf("%s 把 问题#%d 派发给你：%s\n%s，办结后发送：办结 #%d 办理结果", c.Sender.Name, i.No, i.Description, deadline, i.No)}}
 	}
 	return r, nil

@@ -120,7 +120,7 @@ func TestCheckResponse(t *testing.T) {
 	} {
 		err := CheckResponse(c.status, []byte(c.body))
 		var e *APIError
-		if !errors.As(err, &e) || e.Code != c.code || e.RateLimited() != c.limited || !e.Retryable() || !strings.HasPrefix(e.Error(), "dingtalk: ") {
+		if !errors.As(err, &e) || e.Code != c.code || e.RateLimited() != c.limited || !strings.HasPrefix(e.Error(), "dingtalk: ") {
 			t.Errorf("CheckResponse(%d, %s) = %#v", c.status, c.body, err)
 		}
 	}

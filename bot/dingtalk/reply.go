@@ -65,11 +65,6 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("dingtalk: errcode %d: %s", e.Code, e.Msg)
 }
 
-// Retryable reports whether sending again may succeed: always, because a
-// message must not be lost (even a wrong secret works once fixed); the
-// queue caps attempts and alerts.
-func (e *APIError) Retryable() bool { return true }
-
 // RateLimited reports errcode 130101 (or HTTP 429): wait a minute.
 func (e *APIError) RateLimited() bool {
 	return e.Code == CodeRateLimited || e.HTTPStatus == http.StatusTooManyRequests

@@ -32,17 +32,36 @@ type fake struct {
 	failReplies  int                 // the next n replies answer 502
 	replyDelay   time.Duration
 	replyAnswers int // all reply POSTs seen, failed or not
+
+	hooks      []string        // group robot bodies, "key body"
+	work       []string        // DingTalk work notice bodies accepted
+	dingTokens map[string]bool // DingTalk tokens handed out
+	dingKey    string          // DingTalk AppKey; its AppSecret is dingSecret
+	dingSecret string
 }
+
+// fakes finds a fake platform by its URL (a configuration's API base).
+var (
+	fakesMu sync.Mutex
+	fakes   = map[string]*fake{}
+)
 
 func newFake(t testing.TB) *fake {
 	f := &fake{t: t, corpID: "ww" + randHex(8), secret: "app-secret-" + randHex(4),
-		replies: map[string][]string{}, tokens: map[string]bool{}}
+		replies: map[string][]string{}, tokens: map[string]bool{}, dingTokens: map[string]bool{},
+		dingKey: "dingkey" + randHex(4), dingSecret: "ding-" + randHex(16)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /reply/", f.reply)
 	mux.HandleFunc("GET /cgi-bin/gettoken", f.gettoken)
 	mux.HandleFunc("POST /cgi-bin/message/send", f.send)
+	mux.HandleFunc("POST /cgi-bin/webhook/send", f.webhook)
+	mux.HandleFunc("GET /gettoken", f.dingToken)
+	mux.HandleFunc("POST /topapi/message/corpconversation/asyncsend_v2", f.workNotice)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
+	fakesMu.Lock()
+	fakes[f.srv.URL] = f
+	fakesMu.Unlock()
 	return f
 }
 
@@ -154,4 +173,58 @@ func markdown(t testing.TB, body string) string {
 		t.Fatalf("not a markdown reply: %s", body)
 	}
 	return m.Markdown.Content
+}
+
+// webhook is WeCom's group robot (消息推送): it records "KEY BODY".
+func (f *fake) webhook(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.hooks = append(f.hooks, r.URL.Query().Get("key")+" "+string(body))
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+}
+
+// dingToken is DingTalk's GET /gettoken?appkey=&appsecret=.
+func (f *fake) dingToken(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if q.Get("appkey") != f.dingKey || q.Get("appsecret") != f.dingSecret {
+		io.WriteString(w, `{"errcode":40089,"errmsg":"不合法的corpid或corpsecret"}`)
+		return
+	}
+	f.seq++
+	tok := fmt.Sprintf("dtok%d%s", f.seq, randHex(8))
+	f.dingTokens[tok] = true
+	fmt.Fprintf(w, `{"errcode":0,"access_token":"%s","errmsg":"ok","expires_in":7200}`, tok)
+}
+
+// workNotice is DingTalk's work notice, asyncsend_v2.
+func (f *fake) workNotice(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.dingTokens[r.URL.Query().Get("access_token")] {
+		io.WriteString(w, `{"errcode":88,"errmsg":"不合法的access_token","sub_code":"40014"}`)
+		return
+	}
+	f.work = append(f.work, string(body))
+	io.WriteString(w, `{"errcode":0,"task_id":256271667526,"request_id":"4jzllmte0wau","errmsg":"ok"}`)
+}
+
+// hookBodies and workBodies return what the group robots and DingTalk's
+// work notices received.
+func (f *fake) hookBodies() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.hooks...)
+}
+
+func (f *fake) workBodies() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.work...)
 }

@@ -89,7 +89,8 @@ type opts struct {
 	fake     *fake         // share one fake platform between servers
 	cfg      *config.Serve // share one configuration
 	userRate int
-	quiet    bool // log nothing (benchmarks)
+	quiet    bool                // log nothing (benchmarks)
+	config   func(*config.Serve) // changes the configuration before the server is built
 }
 
 // newHarness serves townID of st at 2026-10-03 09:00 (in the check-in window).
@@ -110,8 +111,11 @@ func newHarness(t testing.TB, st gridbot.Store, townID int64, o opts) *harness {
 				WeCom: config.WeCom{CorpID: h.fake.corpID, BotToken: "bot" + randHex(6), BotAESKey: botAES,
 					AppAgentID: 1000002, AppSecret: h.fake.secret, AppToken: "app" + randHex(6), AppAESKey: appAES,
 					APIBase: h.fake.srv.URL},
-				DingTalk: config.DingTalk{AppSecret: "ding-" + randHex(16), APIBase: h.fake.srv.URL},
+				DingTalk: config.DingTalk{AppSecret: h.fake.dingSecret, APIBase: h.fake.srv.URL},
 			}}
+	}
+	if o.config != nil {
+		o.config(h.cfg)
 	}
 	w := h.cfg.Default.WeCom
 	h.botKey, _ = wecom.DecodeAESKey(w.BotAESKey)

@@ -19,15 +19,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("GET /metrics", s.metrics.Handler())
 	for _, t := range s.towns {
 		if t.bot != nil {
-			mux.HandleFunc("GET "+t.prefix+"/wecom/bot", s.wecomBotURL(t))
-			mux.HandleFunc("POST "+t.prefix+"/wecom/bot", s.wecomBot(t))
+			mux.HandleFunc("GET "+t.prefix+"/wecom/bot", s.urlCheck(metrics.WeComBot, t.bot, t.bot))
+			mux.HandleFunc("POST "+t.prefix+"/wecom/bot", s.callback(t, metrics.WeComBot, t.bot))
 		}
-		if t.appCB != nil {
-			mux.HandleFunc("GET "+t.prefix+"/wecom/app", s.wecomAppURL(t))
-			mux.HandleFunc("POST "+t.prefix+"/wecom/app", s.wecomApp(t))
+		if t.appA != nil {
+			mux.HandleFunc("GET "+t.prefix+"/wecom/app", s.urlCheck(metrics.WeComApp, t.appA, t.appA))
+			mux.HandleFunc("POST "+t.prefix+"/wecom/app", s.callback(t, metrics.WeComApp, t.appA))
 		}
-		if t.ding != "" {
-			mux.HandleFunc("POST "+t.prefix+"/dingtalk/robot", s.dingtalkRobot(t))
+		if t.ding != nil {
+			mux.HandleFunc("POST "+t.prefix+"/dingtalk/robot", s.callback(t, metrics.DingTalkRobot, t.ding))
 		}
 	}
 	return mux
@@ -65,14 +65,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
-// readBody reads a callback body of at most MaxBody bytes. It answers 413
+// readBody reads a callback body of at most limit bytes. It answers 413
 // itself for a larger one, without reading it all.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request, endpoint string) ([]byte, bool) {
-	if r.ContentLength > s.MaxBody {
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, endpoint string, limit int64) ([]byte, bool) {
+	if r.ContentLength > limit {
 		s.reject(w, r, endpoint, http.StatusRequestEntityTooLarge, errTooLarge)
 		return nil, false
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):

@@ -21,6 +21,7 @@ import (
 	"gridbot"
 	"gridbot/bot"
 	"gridbot/bot/metrics"
+	"gridbot/bot/notify"
 	"gridbot/config"
 	"gridbot/handlers"
 	"gridbot/storage/kv"
@@ -41,7 +42,7 @@ const (
 	ShutdownTimeout = 25 * time.Second
 	// KVTimeout bounds each dedupe and rate-limit call: when Redis hangs,
 	// the callback goes on without them rather than miss its deadline.
-	KVTimeout = 500 * time.Millisecond
+	KVTimeout = bot.DefaultKVTimeout
 )
 
 // Deps are what a Server works with besides its configuration.
@@ -58,10 +59,9 @@ type Deps struct {
 	// client with a 10-second timeout.
 	HTTPClient *http.Client
 	Metrics    *metrics.Metrics // nil: a fresh registry
-	// Push sends an outbound message that has no reply channel of its own
-	// (a notice to another chat); nil drops it with a warning. The WeCom
-	// app sends one-to-one notices itself when it is configured.
-	Push func(ctx context.Context, townID int64, o gridbot.Outbound) error
+	// Notify tunes the notifier the server builds (its HTTP client, clock,
+	// logger and channels are the server's); tests shorten its waits.
+	Notify notify.Options
 }
 
 // Server is gridbot serve. New builds it, Handler serves its routes (tests
@@ -74,7 +74,7 @@ type Server struct {
 	clock   gridbot.Clock
 	metrics *metrics.Metrics
 	http    *resty.Client
-	push    func(ctx context.Context, townID int64, o gridbot.Outbound) error
+	notify  *notify.Worker // the one road out: replies, notices, pushes
 	pipe    *bot.Pipeline
 	towns   []*town
 	mux     *http.ServeMux
@@ -99,7 +99,7 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 	if d.Store == nil {
 		return nil, errors.New("server: no store")
 	}
-	s := &Server{cfg: cfg, store: d.Store, kv: d.KV, log: d.Logger, clock: d.Clock, metrics: d.Metrics, push: d.Push,
+	s := &Server{cfg: cfg, store: d.Store, kv: d.KV, log: d.Logger, clock: d.Clock, metrics: d.Metrics,
 		MaxBody: MaxBody, HandleTimeout: HandleTimeout, ReplyTimeout: ReplyTimeout, ShutdownTimeout: ShutdownTimeout,
 		Retries: 2, RetryWait: 200 * time.Millisecond, workers: newWorkers(workerIdle)}
 	if s.kv == nil {
@@ -128,13 +128,21 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 	if h == nil {
 		h = handlers.New(nil)
 	}
+	o := d.Notify
+	o.HTTP, o.Now, o.Logger, o.Channels = s.http, s.clock.Now, s.log, s.channels
+	if o.WeComBase == "" {
+		o.WeComBase = cfg.Default.WeCom.APIBase
+	}
+	if o.DingTalkBase == "" {
+		o.DingTalkBase = cfg.Default.DingTalk.APIBase
+	}
+	s.notify = notify.New(d.Store, s.kv, o)
 	s.pipe = bot.New(d.Store, h)
 	s.pipe.BotNames = cfg.BotNames
 	s.pipe.Clock = s.clock
 	s.pipe.Logger = s.log
-	// No pipeline Dedupe: the server filters duplicates itself, before the
-	// rate limit, so that a platform's retry never counts against a member.
-	s.pipe.Dedupe = nil
+	s.pipe.Gate, s.pipe.UserRate, s.pipe.KVTimeout = s.kv, cfg.UserRate, KVTimeout
+	s.pipe.Notifier = s.notify
 
 	towns := cfg.Towns
 	if cfg.Default.Enabled() || len(cfg.Towns) == 0 {
@@ -158,6 +166,10 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 
 // Handler serves every route.
 func (s *Server) Handler() http.Handler { return s.mux }
+
+// Notifier returns the server's notifier; serve runs its worker (Run),
+// which delivers what the callbacks' fast path did not finish.
+func (s *Server) Notifier() *notify.Worker { return s.notify }
 
 // Metrics returns the server's metrics.
 func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
@@ -213,7 +225,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // or ctx is done.
 func (s *Server) Wait(ctx context.Context) error {
 	done := make(chan struct{})
-	go func() { s.replies.Wait(); close(done) }()
+	go func() { s.replies.Wait(); s.notify.Flush(ctx); close(done) }()
 	select {
 	case <-done:
 		return nil

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 
 	"gridbot"
+	"gridbot/bot/dingtalk"
+	"gridbot/bot/notify"
 	"gridbot/bot/wecom"
 	"gridbot/config"
 )
@@ -17,10 +19,13 @@ type town struct {
 	prefix string // "" or "/haifeng"
 	id     atomic.Int64
 
-	bot   *wecom.Callback // the smart robot; nil when not configured
-	appCB *wecom.Callback // the self-built app's callbacks; nil when not configured
-	app   *wecom.App      // the self-built app's API
-	ding  string          // the DingTalk robot's AppSecret; "" when not configured
+	// Inbound adapters; nil when not configured.
+	bot  *wecom.RobotAdapter // the smart robot
+	appA *wecom.AppAdapter   // the self-built app's callbacks
+	ding *dingtalk.Adapter   // the DingTalk enterprise robot
+	// Outbound one-to-one channels; nil when not configured.
+	app  *wecom.App     // the self-built app's message/send
+	work *dingtalk.Work // DingTalk work notices
 }
 
 func (s *Server) newTown(tc config.Town) (*town, error) {
@@ -38,7 +43,7 @@ func (s *Server) newTown(tc config.Town) (*town, error) {
 		if err != nil {
 			return nil, fmt.Errorf("GRIDBOT_WECOM_BOT_AES_KEY: %w", err)
 		}
-		t.bot = &wecom.Callback{Token: w.BotToken, Key: key, ReceiveID: "", Now: now}
+		t.bot = &wecom.RobotAdapter{CB: &wecom.Callback{Token: w.BotToken, Key: key, ReceiveID: "", Now: now}, Now: now}
 		s.log.Info("wecom smart robot enabled", "town", label, "url", t.prefix+"/wecom/bot")
 	} else {
 		s.log.Info("wecom smart robot disabled: set GRIDBOT_WECOM_BOT_TOKEN and GRIDBOT_WECOM_BOT_AES_KEY to enable it", "town", label)
@@ -48,7 +53,7 @@ func (s *Server) newTown(tc config.Town) (*town, error) {
 		if err != nil {
 			return nil, fmt.Errorf("GRIDBOT_WECOM_APP_AES_KEY: %w", err)
 		}
-		t.appCB = &wecom.Callback{Token: w.AppToken, Key: key, ReceiveID: w.CorpID, Now: now}
+		t.appA = &wecom.AppAdapter{CB: &wecom.Callback{Token: w.AppToken, Key: key, ReceiveID: w.CorpID, Now: now}, Now: now}
 		t.app = &wecom.App{HTTP: s.http, BaseURL: w.APIBase, CorpID: w.CorpID, Secret: w.AppSecret,
 			AgentID: w.AppAgentID, Cache: s.kv, OnFetch: s.metrics.TokenFetches.Inc}
 		s.log.Info("wecom self-built app enabled", "town", label, "url", t.prefix+"/wecom/app",
@@ -57,12 +62,32 @@ func (s *Server) newTown(tc config.Town) (*town, error) {
 		s.log.Info("wecom self-built app disabled: set GRIDBOT_WECOM_CORP_ID, GRIDBOT_WECOM_APP_AGENT_ID, GRIDBOT_WECOM_APP_SECRET, GRIDBOT_WECOM_APP_TOKEN and GRIDBOT_WECOM_APP_AES_KEY to enable it", "town", label)
 	}
 	if d := tc.DingTalk; d.RobotEnabled() {
-		t.ding = d.AppSecret
+		t.ding = &dingtalk.Adapter{AppSecret: d.AppSecret, APIBase: d.APIBase, Now: now, Logger: s.log}
 		s.log.Info("dingtalk robot enabled", "town", label, "url", t.prefix+"/dingtalk/robot")
 	} else {
 		s.log.Info("dingtalk robot disabled: set GRIDBOT_DINGTALK_APP_SECRET to enable it", "town", label)
 	}
+	if d := tc.DingTalk; d.WorkEnabled() {
+		t.work = &dingtalk.Work{HTTP: s.http, BaseURL: d.APIBase, AppKey: d.AppKey, AppSecret: d.AppSecret,
+			AgentID: d.AgentID, Cache: s.kv, OnFetch: s.metrics.TokenFetches.Inc}
+		s.log.Info("dingtalk work notices enabled", "town", label, "agent_id", d.AgentID)
+	} else if tc.DingTalk.RobotEnabled() {
+		s.log.Info("dingtalk work notices disabled: set GRIDBOT_DINGTALK_APP_KEY and GRIDBOT_DINGTALK_AGENT_ID to notify members one-to-one", "town", label)
+	}
 	return t, nil
+}
+
+// channels returns the one-to-one channels of the town with id townID
+// (notify.Options.Channels): a notice to a person goes by them. It never
+// looks a town up (it runs inside transactions): a town is known from its
+// start-up look-up or its first callback, before anything is queued for it.
+func (s *Server) channels(townID int64) notify.Channels {
+	for _, t := range s.towns {
+		if t.id.Load() == townID {
+			return notify.Channels{WeComApp: t.app, DingWork: t.work}
+		}
+	}
+	return notify.Channels{}
 }
 
 // resolveAtStart looks the town up once at start-up. A town not imported

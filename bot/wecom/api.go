@@ -32,12 +32,6 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("wecom: errcode %d: %s", e.Code, e.Msg)
 }
 
-// Retryable reports whether sending again may succeed. It is true for every
-// failure: the rate limit, 5xx, and any other non-zero errcode, because an
-// announcement must not be lost; even a wrong webhook key (93000) succeeds
-// once an administrator fixes it. The queue caps attempts and alerts.
-func (e *APIError) Retryable() bool { return true }
-
 // RateLimited reports errcode 45009 (or HTTP 429).
 func (e *APIError) RateLimited() bool {
 	return e.Code == CodeRateLimited || e.HTTPStatus == http.StatusTooManyRequests

@@ -148,7 +148,7 @@ func TestOpenOrderAndConfig(t *testing.T) {
 func TestSeal(t *testing.T) {
 	key := vecKey(t)
 	cb := &Callback{Token: "tok", Key: key, Now: at(1_760_000_000)}
-	plain := StreamReply("s1", "打卡成功", true)
+	plain := MarkdownReply("打卡成功")
 	got, err := cb.Seal(plain, "1760000000", "n1", fixedRandom())
 	if err != nil {
 		t.Fatal(err)

@@ -156,23 +156,3 @@ func MarkdownReply(content string) []byte {
 		Markdown md     `json:"markdown"`
 	}{"markdown", md{content}})
 }
-
-// StreamReply is the plaintext of a passive `stream` reply (document
-// path/101031), to be sealed with Callback.Seal:
-//
-//	{"msgtype":"stream","stream":{"id":"…","finish":true,"content":"…"}}
-//
-// id names the stream (WeCom's later "stream" callbacks quote it); finish
-// true ends it, so a reply known at once is one finished stream. content is
-// Markdown, the whole text so far (not a delta).
-func StreamReply(id, content string, finish bool) []byte {
-	type stream struct {
-		ID      string `json:"id"`
-		Finish  bool   `json:"finish"`
-		Content string `json:"content"`
-	}
-	return mustMarshal(struct {
-		MsgType string `json:"msgtype"`
-		Stream  stream `json:"stream"`
-	}{RobotStream, stream{id, finish, content}})
-}

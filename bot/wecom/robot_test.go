@@ -141,14 +141,6 @@ func TestRobotReplies(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("MarkdownReply =\n%s\nwant\n%s", got, want)
 	}
-	got = StreamReply("stream-1", "已记录", true)
-	want = `{"msgtype":"stream","stream":{"id":"stream-1","finish":true,"content":"已记录"}}`
-	if string(got) != want {
-		t.Errorf("StreamReply =\n%s\nwant\n%s", got, want)
-	}
-	if got := StreamReply("s", "", false); string(got) != `{"msgtype":"stream","stream":{"id":"s","finish":false,"content":""}}` {
-		t.Errorf("unfinished StreamReply = %s", got)
-	}
 }
 
 // TestRobotRoundTrip plays WeCom against a handler built from this package:
@@ -178,7 +170,7 @@ func TestRobotRoundTrip(t *testing.T) {
 		}
 		got, _ = m.ToMessage(1, now)
 		q := r.URL.Query()
-		out, _ := cb.Seal(StreamReply("s-"+m.MsgID, "收到："+m.Text.Content, true), q.Get("timestamp"), q.Get("nonce"), fixedRandom())
+		out, _ := cb.Seal(MarkdownReply("收到："+m.Text.Content), q.Get("timestamp"), q.Get("nonce"), fixedRandom())
 		w.Write(out)
 	}))
 	defer srv.Close()
@@ -206,7 +198,7 @@ func TestRobotRoundTrip(t *testing.T) {
 		t.Fatalf("envelope %+v", env)
 	}
 	reply, rid, err := Decrypt(key, env.Encrypt)
-	want := `{"msgtype":"stream","stream":{"id":"s-CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=","finish":true,"content":"收到：@RobotA 打卡"}}`
+	want := `{"msgtype":"markdown","markdown":{"content":"收到：@RobotA 打卡"}}`
 	if err != nil || rid != "" || string(reply) != want {
 		t.Fatalf("reply %s, %q, %v", reply, rid, err)
 	}

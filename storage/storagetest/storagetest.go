@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"OutboxLease", testOutboxLease},
 		{"OutboxBackoff", testOutboxBackoff},
 		{"OutboxConcurrentClaims", testOutboxConcurrentClaims},
+		{"OutboxNotices", testOutboxNotices},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

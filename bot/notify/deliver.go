@@ -1,4 +1,4 @@
-package outbox
+package notify
 
 import (
 	"context"
@@ -14,38 +14,58 @@ import (
 	"gridbot/bot/wecom"
 )
 
-// PacedMessage is a held job's LastError: it waits for its robot's minute.
-const PacedMessage = "限速排队：每个群机器人每分钟最多 20 条"
-
-// RateLimitWait is how long a job waits after the platform said "too many"
-// (WeCom 45009, DingTalk 130101, HTTP 429): the platforms count per minute.
-const RateLimitWait = time.Minute
-
-// deliver sends the parts of j from j.Sent on and records the outcome.
+// deliver sends j from part j.Sent on and records the outcome.
 func (w *Worker) deliver(ctx context.Context, claim string, j gridbot.OutboundJob, s *Stats) {
-	parts := Parts(j)
-	sent := j.Sent
-	var err error
-	var wait time.Duration // > 0: the robot's minute is full
-	for ; sent < len(parts); sent++ {
-		if wait = w.pace(ctx, j); wait > 0 {
-			break
+	wait, err := w.Attempt(ctx, &j)
+	w.Record(ctx, claim, j, wait, err, s)
+}
+
+// Attempt sends j's parts from j.Sent on, once each, and advances j.Sent.
+// wait > 0 says the channel's minute is full (not a failure).
+func (w *Worker) Attempt(ctx context.Context, j *gridbot.OutboundJob) (wait time.Duration, err error) {
+	parts, err := w.parts(*j)
+	if err != nil {
+		return 0, err
+	}
+	for ; j.Sent < len(parts); j.Sent++ {
+		if wait = w.pace(ctx, *j); wait > 0 {
+			return wait, nil
 		}
-		if err = w.send(ctx, j.Webhook, parts[sent]); err != nil {
-			break
+		if err = parts[j.Sent](ctx); err != nil {
+			return 0, err
 		}
 	}
+	return 0, nil
+}
+
+// Finish records the outcome of the Attempts on a job Notify queued.
+func (w *Worker) Finish(ctx context.Context, j gridbot.OutboundJob, wait time.Duration, err error) {
+	w.Record(ctx, w.claim, j, wait, err, &Stats{})
+}
+
+// Record ends claim on j after an attempt: delivered, held for its
+// channel's minute, retried later with backoff, or given up.
+func (w *Worker) Record(ctx context.Context, claim string, j gridbot.OutboundJob, wait time.Duration, err error, s *Stats) {
 	now := w.opt.Now()
-	f := gridbot.JobFailure{Sent: sent, Attempts: j.Attempts, At: now}
+	f := gridbot.JobFailure{Sent: j.Sent, Attempts: j.Attempts, At: now}
 	switch {
 	case err == nil && wait == 0:
-		w.finish(ctx, j, func(tx gridbot.Tx) error { return tx.MarkJobDelivered(j.ID, claim, now) })
+		if claim == w.claim {
+			w.marks.add(j.ID)
+		} else {
+			w.finish(ctx, j, func(tx gridbot.Tx) error { return tx.MarkJobDelivered(j.ID, claim, now) })
+		}
 		s.Delivered++
 		return
 	case wait > 0:
 		// Not a failure: the job waits for the minute without an attempt.
 		f.NextAt, f.Error = now.Add(wait), PacedMessage
 		s.Held++
+	case errors.Is(err, ErrExpired):
+		// A reply channel past its time never takes the message: give up now.
+		f.Attempts++
+		f.Error, f.Dead = err.Error(), true
+		s.Dead++
 	case ctx.Err() != nil:
 		// Shutting down mid-request: not the robot's fault. Due again at
 		// once; whether the platform took the part is unknown.
@@ -69,7 +89,7 @@ func (w *Worker) deliver(ctx context.Context, claim string, j gridbot.OutboundJo
 	w.finish(ctx, j, func(tx gridbot.Tx) error { return tx.MarkJobFailed(j.ID, claim, f) })
 	if f.Dead {
 		j.State, j.Sent, j.Attempts, j.LastError, j.DoneAt = gridbot.JobDead, f.Sent, f.Attempts, f.Error, now
-		w.opt.Logger.Error("outbox: gave up on a message after too many attempts",
+		w.opt.Logger.Error("outbox: gave up on a message",
 			append(jobAttrs(j), "attempts", f.Attempts, "err", f.Error)...)
 		if w.opt.OnDead != nil {
 			w.opt.OnDead(j)
@@ -87,7 +107,11 @@ func (w *Worker) pace(ctx context.Context, j gridbot.OutboundJob) time.Duration 
 	if w.lim == nil {
 		return 0
 	}
-	ok, retryAfter, err := w.lim.Allow(ctx, robotLimitKey(j.Webhook), w.opt.PerMinute, time.Minute)
+	key, limit := w.limitOf(j)
+	if key == "" {
+		return 0
+	}
+	ok, retryAfter, err := w.lim.Allow(ctx, key, limit, time.Minute)
 	if err != nil {
 		w.opt.Logger.Warn("outbox: rate limiter unavailable, sending unpaced", append(jobAttrs(j), "err", err)...)
 		return 0

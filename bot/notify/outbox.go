@@ -4,7 +4,7 @@
 // the command that made it and nothing is lost when the process restarts or
 // a platform is down; a Worker claims due jobs from the store, paces them to
 // 20 a minute per robot, delivers them and retries failures with backoff.
-package outbox
+package notify
 
 import (
 	"strings"
@@ -58,12 +58,7 @@ func Enqueue(tx gridbot.Tx, townID int64, scope, name string, msg Message, at ti
 // Announce queues a markdown announcement to a group, with a short text
 // @-ing mentions beside it when there are any. For the monthly ranking:
 //
-//	n, err := outbox.Announce(tx, townID, gridbot.ScopeTown, "", report.Announcement(res), nil, now)
+//	n, err := notify.Announce(tx, townID, gridbot.ScopeTown, "", present.Announcement(present.MonthRanking(res, rules, true)), nil, now)
 func Announce(tx gridbot.Tx, townID int64, scope, name, markdown string, mentions []string, at time.Time) (int, error) {
 	return Enqueue(tx, townID, scope, name, Message{Markdown: markdown, Mentions: mentions}, at)
-}
-
-// Remind queues a plain text to a group, @-ing mentions: a reminder.
-func Remind(tx gridbot.Tx, townID int64, scope, name, text string, mentions []string, at time.Time) (int, error) {
-	return Enqueue(tx, townID, scope, name, Message{Text: text, Mentions: mentions}, at)
 }

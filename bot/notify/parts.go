@@ -1,4 +1,4 @@
-package outbox
+package notify
 
 import (
 	"encoding/json"
@@ -9,17 +9,6 @@ import (
 	"gridbot/bot/dingtalk"
 	"gridbot/bot/wecom"
 )
-
-// Size limits of one message, in UTF-8 bytes. WeCom documents 4096 for
-// markdown and 2048 for text; DingTalk's custom robot takes more, but one
-// limit for both keeps a job's parts the same whichever robot gets them.
-const (
-	MaxMarkdownBytes = wecom.MaxMarkdownBytes
-	MaxTextBytes     = wecom.MaxTextBytes
-)
-
-// maxTitleRunes bounds a DingTalk markdown title (the notification line).
-const maxTitleRunes = 30
 
 // Parts returns the JSON bodies that deliver j to its robot, in order: the
 // markdown cut at line boundaries, then the text cut the same way, the last

@@ -1,4 +1,4 @@
-package outbox
+package notify
 
 import (
 	"context"
@@ -32,13 +32,13 @@ func TestAnnounce(t *testing.T) {
 				t.Errorf("Announce(%s %q) = %d, %v; want %d", c.scope, c.name, n, err, c.want)
 			}
 		}
-		if n, err := Remind(tx, e.town.ID, gridbot.ScopeTown, "", "明早打卡", nil, now); err != nil || n != 1 {
-			t.Errorf("Remind = %d, %v", n, err)
+		if n, err := Enqueue(tx, e.town.ID, gridbot.ScopeTown, "", Message{Text: "明早打卡"}, now); err != nil || n != 1 {
+			t.Errorf("Enqueue text = %d, %v", n, err)
 		}
 		if _, err := Announce(tx, e.town.ID, "县", "", "## 公告", nil, now); gridbot.ErrorCode(err) != gridbot.EINVALID {
 			t.Errorf("bad scope: %v", err)
 		}
-		if _, err := Remind(tx, e.town.ID, gridbot.ScopeTown, "", " ", nil, now); gridbot.ErrorCode(err) != gridbot.EINVALID {
+		if _, err := Enqueue(tx, e.town.ID, gridbot.ScopeTown, "", Message{Text: " "}, now); gridbot.ErrorCode(err) != gridbot.EINVALID {
 			t.Errorf("empty message: %v", err)
 		}
 		return nil

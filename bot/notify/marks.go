@@ -1,0 +1,76 @@
+package notify
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"gridbot"
+)
+
+// marks collects the jobs of the worker's own claim that were delivered,
+// and records them in one statement a few milliseconds later: a reply then
+// costs its command's transaction and a share of one UPDATE, not a
+// transaction of its own. Until written, a delivered job is still claimed:
+// should the process die first, the lease runs out and the job is sent
+// again — the one case of a duplicate, as with any at-least-once queue.
+type marks struct {
+	w     *Worker
+	mu    sync.Mutex
+	ids   []int64
+	timer *time.Timer
+	wg    sync.WaitGroup // flushes in flight
+}
+
+// add queues id's mark and makes sure a flush follows.
+func (m *marks) add(id int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ids = append(m.ids, id)
+	if m.timer == nil {
+		m.wg.Add(1)
+		m.timer = time.AfterFunc(m.w.opt.FlushEvery, func() {
+			defer m.wg.Done()
+			m.flush(context.Background())
+		})
+	}
+}
+
+// flush writes the marks collected so far.
+func (m *marks) flush(ctx context.Context) {
+	m.mu.Lock()
+	ids := m.ids
+	m.ids, m.timer = nil, nil
+	m.mu.Unlock()
+	if len(ids) == 0 {
+		return
+	}
+	now := m.w.opt.Now()
+	var n int
+	err := m.w.st.Update(context.WithoutCancel(ctx), func(tx gridbot.Tx) error {
+		var err error
+		n, err = tx.MarkJobsDelivered(ids, m.w.claim, now)
+		return err
+	})
+	switch {
+	case err != nil:
+		m.w.opt.Logger.Error("notify: cannot record deliveries; they will be sent again when their lease ends",
+			"jobs", len(ids), "err", err)
+	case n < len(ids):
+		m.w.opt.Logger.Warn("notify: some delivered jobs were no longer ours (their lease ran out)",
+			"jobs", len(ids), "recorded", n)
+	}
+}
+
+// Flush writes the pending "delivered" marks now and waits for those being
+// written: before shutting down, and before a test reads the store.
+func (w *Worker) Flush(ctx context.Context) {
+	w.marks.mu.Lock()
+	if t := w.marks.timer; t != nil && t.Stop() {
+		w.marks.timer = nil
+		w.marks.wg.Done()
+	}
+	w.marks.mu.Unlock()
+	w.marks.flush(ctx)
+	w.marks.wg.Wait()
+}

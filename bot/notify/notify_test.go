@@ -7,7 +7,7 @@ import (
 
 	"gridbot"
 	"gridbot/bot/wecom"
-	"gridbot/storage/storagetest"
+	"gridbot/internal/testkit"
 )
 
 // TestNotify queues each kind of notice, on both engines: a person's goes
@@ -17,11 +17,7 @@ import (
 // console; a key only once; and every job comes back claimed by the worker
 // for its fast lease, so that no other worker sends it meanwhile.
 func TestNotify(t *testing.T) {
-	for name, open := range map[string]func(*testing.T) gridbot.Store{
-		"sqlite": openSQLite, "postgres": func(t *testing.T) gridbot.Store { return storagetest.OpenPostgres(t) },
-	} {
-		t.Run(name, func(t *testing.T) { testNotify(t, open(t)) })
-	}
+	testkit.Engines(t, testNotify)
 }
 
 func testNotify(t *testing.T, st gridbot.Store) {

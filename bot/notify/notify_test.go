@@ -62,8 +62,8 @@ func testNotify(t *testing.T, st gridbot.Store) {
 		{bare, n("p2", gridbot.ToPerson("U1")), []string{gridbot.ChannelRobot}, "U1"},
 		{bare, n("p3", gridbot.ToPerson("U9")), nil, ""}, // no grid, no channel
 		{bare, n("p2", gridbot.ToPerson("U1")), nil, ""}, // the same key again
-		{bare, n("g1", gridbot.ToGroup(gridbot.ScopeTown, "")), []string{gridbot.ChannelRobot}, ""},
-		{bare, n("g2", gridbot.ToGroup(gridbot.ScopeGrid, "二网格")), nil, ""},
+		{bare, n("g1", gridbot.Destination{Kind: gridbot.DestGroup, Scope: gridbot.ScopeTown}), []string{gridbot.ChannelRobot}, ""},
+		{bare, n("g2", gridbot.Destination{Kind: gridbot.DestGroup, Scope: gridbot.ScopeGrid, Name: "二网格"}), nil, ""},
 		{bare, n("r1", gridbot.Destination{Kind: gridbot.DestReply, Channel: gridbot.ChannelDingTalkSession,
 			Address: "https://oapi.dingtalk.com/robot/sendBySession?session=1", Until: now.Add(time.Hour)}), []string{gridbot.ChannelDingTalkSession}, ""},
 		{bare, n("r2", gridbot.Destination{Kind: gridbot.DestReply, Chat: "G1"}), nil, ""}, // console

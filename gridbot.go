@@ -38,12 +38,3 @@ type SystemClock struct{}
 
 // Now returns the current time.
 func (SystemClock) Now() time.Time { return time.Now() }
-
-// FixedClock always answers the same instant; replay moves it message by message.
-type FixedClock struct{ T time.Time }
-
-// Now returns the fixed instant.
-func (c *FixedClock) Now() time.Time { return c.T }
-
-// Set moves the clock.
-func (c *FixedClock) Set(t time.Time) { c.T = t }

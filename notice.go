@@ -42,11 +42,6 @@ type Destination struct {
 // ToPerson is the Destination of a one-to-one notice to userID.
 func ToPerson(userID string) Destination { return Destination{Kind: DestPerson, UserID: userID} }
 
-// ToGroup is the Destination of a notice into a group of the town.
-func ToGroup(scope, name string) Destination {
-	return Destination{Kind: DestGroup, Scope: scope, Name: name}
-}
-
 // ChatID names the destination as a chat, the way replay prints it: the
 // message's chat for a reply, DM(user) for a person, "group:NAME" for a group.
 func (d Destination) ChatID() string {

@@ -1,9 +1,6 @@
 package gridbot
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // Reason names one refusal of the store as data: what was refused and about
 // what (Error.Args). The store says only that (Refuse); the words people read
@@ -114,13 +111,4 @@ func Refuse(r Reason, args ...any) *Error {
 		return &Error{Code: EINTERNAL, Message: fmt.Sprintf("unknown refusal %q %v", r, args), Reason: r, Args: args}
 	}
 	return &Error{Code: ref.code, Message: fmt.Sprintf(ref.format, args...), Reason: r, Args: args}
-}
-
-// ErrorReason returns the Reason of err, "" when it has none.
-func ErrorReason(err error) Reason {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Reason
-	}
-	return ""
 }

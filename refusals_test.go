@@ -30,11 +30,11 @@ func TestRefusals(t *testing.T) {
 		}
 	}
 	err := fmt.Errorf("wrapped: %w", Refuse(ReasonIssueUnknown, int64(12)))
-	if ErrorReason(err) != ReasonIssueUnknown || ErrorCode(err) != ENOTFOUND ||
+	if reasonOf(err) != ReasonIssueUnknown || ErrorCode(err) != ENOTFOUND ||
 		ErrorMessage(err) != "没有问题#12，请发「问题」查看本网格的问题编号。" {
-		t.Errorf("wrapped refusal: %v %v %q", ErrorReason(err), ErrorCode(err), ErrorMessage(err))
+		t.Errorf("wrapped refusal: %v %v %q", reasonOf(err), ErrorCode(err), ErrorMessage(err))
 	}
-	if ErrorReason(errors.New("x")) != "" || ErrorReason(Errorf(EINVALID, "y")) != "" {
+	if reasonOf(errors.New("x")) != "" || reasonOf(Errorf(EINVALID, "y")) != "" {
 		t.Error("an error without a reason has one")
 	}
 	if e := Refuse("no_such_reason"); e.Code != EINTERNAL {
@@ -71,7 +71,7 @@ func TestValidate(t *testing.T) {
 		{"month", CheckMonth("2026-1"), ReasonMonth},
 		{"month ok", CheckMonth("2026-10"), ""},
 	} {
-		if got := ErrorReason(c.err); got != c.want || (c.want == "" && c.err != nil) {
+		if got := reasonOf(c.err); got != c.want || (c.want == "" && c.err != nil) {
 			t.Errorf("%s: %v, want reason %q", c.name, c.err, c.want)
 		} else if c.want != "" && ErrorCode(c.err) != EINVALID {
 			t.Errorf("%s: code %q, want EINVALID", c.name, ErrorCode(c.err))
@@ -80,4 +80,13 @@ func TestValidate(t *testing.T) {
 	if !ValidDay("2026-02-28") || ValidDay("2026-02-30") || !ValidMonth("2026-12") || ValidMonth("2026-13") {
 		t.Error("ValidDay or ValidMonth")
 	}
+}
+
+// reasonOf returns the Reason of err, "" when it has none.
+func reasonOf(err error) Reason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }

@@ -10,10 +10,10 @@ import (
 
 	"gridbot"
 	"gridbot/bot"
-	"gridbot/bot/bottest"
 	"gridbot/config"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 	"gridbot/results"
-	"gridbot/storage/storagetest"
 )
 
 // The benchmark town: 25 grids of 8, 200 people, five villages, with a
@@ -38,8 +38,8 @@ func benchEngines(b *testing.B, kinds int) {
 		name string
 		open func(testing.TB) gridbot.Store
 	}{
-		{"sqlite", bottest.OpenSQLite},
-		{"postgres", func(tb testing.TB) gridbot.Store { return storagetest.OpenPostgres(tb) }},
+		{"sqlite", func(tb testing.TB) gridbot.Store { return testkit.OpenSQLite(tb) }},
+		{"postgres", func(tb testing.TB) gridbot.Store { return testkit.OpenPostgres(tb) }},
 	}
 	for _, eng := range engines {
 		for _, workers := range []int{1, 8} {

@@ -12,7 +12,8 @@ import (
 
 	"gridbot"
 	"gridbot/bot"
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
 )
 
@@ -30,7 +31,7 @@ func countIssues(t *testing.T, tw *bottest.Town) int {
 }
 
 func TestDuplicateMessageDropped(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	m := tw.Msg("2026-10-03 09:00", bottest.Member1, "上报 路灯坏了")
 	if r := tw.P.Process(ctx, m); r.Code != bot.OK || len(r.Out) != 1 {
 		t.Fatalf("first copy: %+v", r)
@@ -53,7 +54,7 @@ func TestDuplicateMessageDropped(t *testing.T) {
 }
 
 func TestConcurrentCopiesHandledOnce(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	m := tw.Msg("2026-10-03 09:00", bottest.Member1, "上报 路灯坏了")
 	var ok, dup atomic.Int32
 	var wg sync.WaitGroup
@@ -78,7 +79,7 @@ func TestConcurrentCopiesHandledOnce(t *testing.T) {
 }
 
 func TestBotNameStripped(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	tw.P.BotNames = []string{"网格助手", "小网"}
 	for i, text := range []string{"@网格助手 上报 一", "＠网格助手 上报 二", "上报 三 @网格助手", "@小网\u2005上报 四", "@网格助手上报 五"} {
 		r := tw.Send("2026-10-03 09:00", bottest.Member1, text)
@@ -95,7 +96,7 @@ func TestBotNameStripped(t *testing.T) {
 }
 
 func TestFullWidthAndPunctuation(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	tw.Must("2026-10-03 09:00", bottest.Member1, "上报　路灯坏了！")
 	got := tw.Must("2026-10-03 10:00", bottest.Leader1, "派发　＃１　＠王海。")
 	if !strings.Contains(got, "问题#1 已派发给 王海") {
@@ -106,10 +107,10 @@ func TestFullWidthAndPunctuation(t *testing.T) {
 }
 
 func TestRouting(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	// A group reply @s the sender; a one-to-one reply goes to the sender's DM.
 	r := tw.Send("2026-10-03 09:00", bottest.Member1, "上报 路灯坏了")
-	if o := r.Out[0]; o.To != bottest.Group1 || !slices.Equal(o.Mentions, []string{bottest.Member1}) || !o.At.Equal(bottest.At("2026-10-03 09:00")) {
+	if o := r.Out[0]; o.To != bottest.Group1 || !slices.Equal(o.Mentions, []string{bottest.Member1}) || !o.At.Equal(testkit.At("2026-10-03 09:00")) {
 		t.Errorf("group reply %+v", o)
 	}
 	m := tw.Msg("2026-10-03 09:05", bottest.Member1, "问题")
@@ -118,7 +119,7 @@ func TestRouting(t *testing.T) {
 		t.Errorf("single-chat reply %+v", o)
 	}
 	// The clock is "now" for a message without a time.
-	tw.P.Clock = &gridbot.FixedClock{T: bottest.At("2026-10-04 20:00")}
+	tw.P.Clock = testkit.NewClock(testkit.At("2026-10-04 20:00"))
 	m = tw.Msg("2026-10-03 09:05", bottest.Member1, "上报 井盖缺失")
 	m.At = time.Time{}
 	if got := bottest.Reply(tw.P.Process(ctx, m)); !strings.Contains(got, "请网格长于 10月5日 20:00 前派发") {
@@ -149,7 +150,7 @@ func (s *failingStore) Update(ctx context.Context, fn func(gridbot.Tx) error) er
 }
 
 func TestInternalErrorRollsBack(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	good := tw.P.Store
 	tw.P.Store = &failingStore{Store: good}
 	tw.P.Gate = kv.NewMemory(nil)
@@ -172,7 +173,7 @@ func TestInternalErrorRollsBack(t *testing.T) {
 }
 
 func TestDedupeFilter(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	fs := &failingStore{Store: tw.P.Store}
 	tw.P.Store = fs
 	tw.P.Gate = kv.NewMemory(nil)

@@ -5,7 +5,8 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 	"gridbot/results"
 )
 
@@ -13,14 +14,14 @@ func periodFacts(t *testing.T, tw *bottest.Town) *gridbot.Facts {
 	t.Helper()
 	var f *gridbot.Facts
 	tw.View(func(tx gridbot.Tx) (err error) {
-		f, err = tx.PeriodFacts(tw.ID, bottest.At("2026-09-01 00:00"), bottest.At("2026-12-01 00:00"))
+		f, err = tx.PeriodFacts(tw.ID, testkit.At("2026-09-01 00:00"), testkit.At("2026-12-01 00:00"))
 		return
 	})
 	return f
 }
 
 func TestActivity(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	got := tw.Must("2026-10-03 15:00", bottest.Leader1, "活动 宣传 入户宣传垃圾分类 @王海 @林小燕")
 	contains(t, got, "已记录滨海村一网格集体活动（宣传政策法规）：入户宣传垃圾分类", "参加 3 人：陈强、王海、林小燕")
 	// Names glued together, the full category, the leader naming himself.
@@ -40,7 +41,7 @@ func TestActivity(t *testing.T) {
 }
 
 func TestActivityRefusals(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	at := "2026-10-03 15:00"
 	contains(t, tw.Refused(at, bottest.Member1, "活动 宣传 入户宣传 @王海", gridbot.EFORBIDDEN), "只有网格长可以使用", "请告诉本网格的网格长发送")
 	contains(t, tw.Refused(at, bottest.Office, "活动 宣传 入户宣传 @王海", gridbot.EFORBIDDEN), "只有网格长可以使用")
@@ -56,7 +57,7 @@ func TestActivityRefusals(t *testing.T) {
 }
 
 func TestDeliberation(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	got := tw.Must("2026-10-16 19:00", bottest.Leader1, "议事 商议海滨路停车难问题 @王海 @张伟")
 	contains(t, got, "已记录 议事#1（滨海村一网格，参加 3 人：陈强、王海、张伟）", "议事确认 #1")
 	tw.Must("2026-10-16 19:30", bottest.Leader2, "议事 商议村道拓宽 @赵丽")
@@ -64,7 +65,7 @@ func TestDeliberation(t *testing.T) {
 	contains(t, got, "议事#1（滨海村一网格，10月16日 19:00）台账已确认", "参加的 3 人按规则各加 10 分")
 	var d gridbot.Deliberation
 	tw.View(func(tx gridbot.Tx) (err error) { d, err = tx.DeliberationByNo(tw.ID, 1); return })
-	if d.ConfirmedBy != bottest.Office || !d.ConfirmedAt.Equal(bottest.At("2026-10-20 10:00")) || len(d.Participants) != 3 {
+	if d.ConfirmedBy != bottest.Office || !d.ConfirmedAt.Equal(testkit.At("2026-10-20 10:00")) || len(d.Participants) != 3 {
 		t.Fatalf("deliberation %+v", d)
 	}
 
@@ -81,10 +82,10 @@ func TestDeliberation(t *testing.T) {
 }
 
 func TestConfirmPublishedMonth(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	tw.Must("2026-09-16 19:00", bottest.Leader1, "议事 九月议事 @王海")
 	err := tw.Store.Update(ctx, func(tx gridbot.Tx) error {
-		return tx.SavePublished(tw.ID, results.KindMonth, "2026-09", []byte(`{"month":"2026-09","members":[]}`), bottest.At("2026-10-02 09:00"))
+		return tx.SavePublished(tw.ID, results.KindMonth, "2026-09", []byte(`{"month":"2026-09","members":[]}`), testkit.At("2026-10-02 09:00"))
 	})
 	if err != nil {
 		t.Fatal(err)

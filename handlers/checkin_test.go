@@ -6,7 +6,8 @@ import (
 
 	"gridbot"
 	"gridbot/bot"
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 // near is a point about 110 m from 滨海村委会 (inside its 300 m); far is about 1.1 km away.
@@ -41,7 +42,7 @@ func checkins(t *testing.T, tw *bottest.Town, userID, day string) int {
 }
 
 func TestCheckin(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	r := tw.SendAt("2026-10-03 08:12", bottest.Member1, "打卡", nearLat, lng)
 	if r.Code != bot.OK {
 		t.Fatalf("check-in refused: %q", bottest.Reply(r))
@@ -86,7 +87,7 @@ func withLoc(m gridbot.Message, lat, lng float64) gridbot.Message {
 }
 
 func TestCheckinRefusals(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	// Checkpoints exist and no location: say how to check in.
 	contains(t, tw.Refused("2026-10-03 08:12", bottest.Member1, "打卡", gridbot.EINVALID), "发送位置", "滨海村委会", "300 米")
 	// Too far.
@@ -116,7 +117,7 @@ func TestCheckinRefusals(t *testing.T) {
 }
 
 func TestCheckinWithoutCheckpoints(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	// 东海村 has no check-in point: a plain 打卡 is enough.
 	contains(t, tw.Must("2026-10-03 08:12", bottest.ZhangWei3, "打卡"), "张伟 打卡成功")
 	if checkins(t, tw, bottest.ZhangWei3, "2026-10-03") != 1 {

@@ -6,8 +6,9 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/bot/bottest"
 	"gridbot/handlers"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 // The canonical forms of commands.md, which must be accepted exactly.
@@ -39,7 +40,7 @@ func TestRegistryHasEveryCommand(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	at := "2026-10-03 10:00"
 	got := tw.Must(at, bottest.Member1, "帮助")
 	for _, f := range canonical {
@@ -57,7 +58,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	contains(t, tw.Refused("2026-10-03 10:00", bottest.Member1, "打开", gridbot.EINVALID), "没有「打开」这个命令", "打卡（例如：打卡）")
 	contains(t, tw.Refused("2026-10-03 10:00", bottest.Member1, "@网格助手 上报路灯坏了", gridbot.EINVALID), "上报 路灯坏了")
 	contains(t, tw.Refused("2026-10-03 10:00", bottest.Member1, "@网格助手", gridbot.EINVALID), "请在 @我 后写命令")

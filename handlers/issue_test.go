@@ -5,7 +5,8 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 func issueNo(t *testing.T, tw *bottest.Town, no int64) gridbot.Issue {
@@ -16,7 +17,7 @@ func issueNo(t *testing.T, tw *bottest.Town, no int64) gridbot.Issue {
 }
 
 func TestIssueLoop(t *testing.T) {
-	bottest.Engines(t, func(t *testing.T, st gridbot.Store) {
+	testkit.Engines(t, func(t *testing.T, st gridbot.Store) {
 		tw := bottest.New(t, st)
 		got := tw.Must("2026-10-03 08:12", bottest.Member1, "上报 海滨路3号路灯不亮")
 		contains(t, got, "问题#1", "滨海村一网格", "海滨路3号路灯不亮", "请网格长于 10月4日 08:12 前派发", "派发 #1 @成员")
@@ -31,7 +32,7 @@ func TestIssueLoop(t *testing.T) {
 			t.Fatalf("dispatch outbound %+v, want a DM to the assignee", r.Out)
 		}
 		contains(t, r.Out[1].Text, "陈强 把 问题#1 派发给你", "海滨路3号路灯不亮")
-		if i := issueNo(t, tw, 1); i.Assignee != bottest.ZhangWei1 || i.DispatchedBy != bottest.Leader1 || !i.DispatchedAt.Equal(bottest.At("2026-10-03 10:00")) {
+		if i := issueNo(t, tw, 1); i.Assignee != bottest.ZhangWei1 || i.DispatchedBy != bottest.Leader1 || !i.DispatchedAt.Equal(testkit.At("2026-10-03 10:00")) {
 			t.Fatalf("dispatched issue %+v", i)
 		}
 
@@ -49,7 +50,7 @@ func TestIssueLoop(t *testing.T) {
 }
 
 func TestReportKeepsNames(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	contains(t, tw.Must("2026-10-03 08:12", bottest.Member1, "@网格助手 上报　村民@王海 反映路灯坏了。"), "村民@王海 反映路灯坏了")
 	if d := issueNo(t, tw, 1).Description; d != "村民@王海 反映路灯坏了" {
 		t.Errorf("description %q", d)
@@ -58,7 +59,7 @@ func TestReportKeepsNames(t *testing.T) {
 }
 
 func TestIssueLateDispatchAndLeaderClose(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	tw.Must("2026-10-03 08:12", bottest.Member1, "上报 垃圾桶满了")
 	contains(t, tw.Must("2026-10-04 20:00", bottest.Office, "派发 #1 @王海"), "已超过 24 小时", "1天11小时")
 	tw.Must("2026-10-01 08:00", bottest.Member2, "上报 狗咬人")
@@ -70,7 +71,7 @@ func TestIssueLateDispatchAndLeaderClose(t *testing.T) {
 }
 
 func TestIssueRefusals(t *testing.T) {
-	bottest.Engines(t, func(t *testing.T, st gridbot.Store) {
+	testkit.Engines(t, func(t *testing.T, st gridbot.Store) {
 		tw := bottest.New(t, st)
 		tw.Must("2026-10-03 08:12", bottest.Member1, "上报 海滨路3号路灯不亮") // #1 in 滨海村一网格
 		tw.Must("2026-10-03 08:20", bottest.ZhangWei3, "上报 码头护栏松动")  // #2 in 东海村二网格
@@ -125,7 +126,7 @@ func TestIssueRefusals(t *testing.T) {
 }
 
 func TestIssues(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	contains(t, tw.Must("2026-10-03 08:00", bottest.Member1, "问题"), "滨海村一网格目前没有未办结的问题")
 	tw.Must("2026-10-03 08:12", bottest.Member1, "上报 海滨路3号路灯不亮")
 	tw.Must("2026-10-03 08:30", bottest.Member1b, "上报 化粪池满溢")

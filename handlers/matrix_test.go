@@ -6,8 +6,9 @@ import (
 
 	"gridbot"
 	"gridbot/bot"
-	"gridbot/bot/bottest"
 	"gridbot/handlers"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 // matrixCase makes a command succeed for whoever may use it: setup brings
@@ -62,7 +63,7 @@ func TestPermissionMatrix(t *testing.T) {
 		letter rune
 	}{{gridbot.RoleMember, bottest.Member1, 'm'}, {gridbot.RoleLeader, bottest.Leader1, 'l'},
 		{gridbot.RoleOffice, bottest.Office, 'o'}, {"", bottest.Stranger, 's'}}
-	st := bottest.OpenSQLite(t)
+	st := testkit.OpenSQLite(t)
 	for _, cmd := range handlers.NewRegistry().Commands() {
 		mc, ok := matrix[cmd.Name]
 		if !ok {

@@ -5,11 +5,12 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 func TestPublicity(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	at := "2026-10-12 10:00"
 	tests := []struct {
 		text, level string
@@ -53,7 +54,7 @@ func TestPublicity(t *testing.T) {
 }
 
 func TestPhotoAndStory(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	at := "2026-10-12 10:00"
 	contains(t, tw.Must(at, bottest.Office, "照片 3 @王海 @赵丽"), "已记录 照片#1：采用 3 张，涉及 2 人：王海、赵丽")
 	contains(t, tw.Must(at, bottest.Office, "照片 ５张 @周杰"), "采用 5 张")
@@ -81,7 +82,7 @@ func TestPhotoAndStory(t *testing.T) {
 }
 
 func TestAdjust(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	at := "2026-10-12 10:00"
 	contains(t, tw.Must(at, bottest.Office, "调整 @王海 -2 组织纪律 例会无故缺席"), "已为 王海(滨海村一网格) 调整 -2 分（组织纪律 例会无故缺席），计入 2026-10")
 	contains(t, tw.Must(at, bottest.Office, "调整 @张伟#U302 ＋0.5 应知应到测试满分"), "调整 +0.5 分")

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 	"gridbot/results"
 )
 
@@ -15,14 +16,14 @@ import (
 // (tied), 林小燕 55 (base +5 for 20 days −5 −5 for the grid's issues and activities).
 func rankedTown(t *testing.T) *bottest.Town {
 	t.Helper()
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	base := map[string]float64{bottest.Leader1: 75, bottest.Member1: 65, bottest.ZhangWei1: 65, bottest.Member1b: 60}
 	err := tw.Store.Update(ctx, func(tx gridbot.Tx) error {
 		var cs []gridbot.Checkin
 		var bps []gridbot.BasePoint
 		for u, p := range base {
 			for d := 1; d <= 22; d++ {
-				at := bottest.At(fmt.Sprintf("2026-10-%02d 07:30", d))
+				at := testkit.At(fmt.Sprintf("2026-10-%02d 07:30", d))
 				cs = append(cs, gridbot.Checkin{TownID: tw.ID, UserID: u, Day: gridbot.Day(at), At: at, Source: gridbot.SourceImport,
 					Record: gridbot.Record{RecordedBy: "import", RecordedAt: at, Platform: "import"}})
 			}
@@ -87,7 +88,7 @@ func TestRanking(t *testing.T) {
 
 	// A published month is shown frozen: later facts do not change it.
 	err := tw.Store.Update(ctx, func(tx gridbot.Tx) error {
-		_, err := results.PublishMonth(tx, tw.ID, tw.Rules, "2026-10", bottest.At("2026-11-01 09:00"))
+		_, err := results.PublishMonth(tx, tw.ID, tw.Rules, "2026-10", testkit.At("2026-11-01 09:00"))
 		return err
 	})
 	if err != nil {

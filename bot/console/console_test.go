@@ -8,8 +8,9 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/bot/bottest"
 	"gridbot/bot/console"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 var ctx = context.Background()
@@ -52,7 +53,7 @@ func TestReadTranscript(t *testing.T) {
 }
 
 func TestDeriveID(t *testing.T) {
-	at := bottest.At("2026-10-03 08:12")
+	at := testkit.At("2026-10-03 08:12")
 	a := console.DeriveID(at, "U1", "打卡")
 	if a != console.DeriveID(at.UTC(), "U1", "打卡") {
 		t.Error("the id depends on the time zone of the same instant")
@@ -71,7 +72,7 @@ const transcript = `{"at": "2026-10-03T08:12:00+08:00", "from": "U102", "chat": 
 `
 
 func TestReplay(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	lines, err := console.ReadTranscript(strings.NewReader(transcript))
 	if err != nil {
 		t.Fatal(err)
@@ -120,8 +121,8 @@ func TestReplay(t *testing.T) {
 }
 
 func TestChatSession(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
-	clock := &gridbot.FixedClock{T: bottest.At("2026-10-03 08:30")}
+	tw := bottest.New(t, testkit.OpenSQLite(t))
+	clock := testkit.NewClock(testkit.At("2026-10-03 08:30"))
 	s := &console.Session{Handler: tw.P, TownID: tw.ID, As: bottest.Member1, Chat: bottest.Group1, Clock: clock}
 	in := strings.Join([]string{
 		"打卡",

@@ -16,34 +16,11 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
-	"gridbot/storage/storagetest"
 )
 
 var ctx = context.Background()
-
-// fakeClock is the tests' clock; Sleep advances it instead of waiting.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.Add(d)
-	return ctx.Err()
-}
 
 // request is one message a fake robot received.
 type request struct {
@@ -68,7 +45,7 @@ var ok = answer{200, `{"errcode":0,"errmsg":"ok"}`}
 // instant.
 type fakeRobots struct {
 	t       *testing.T
-	clock   *fakeClock
+	clock   *testkit.Clock
 	secrets map[string]string // DingTalk access_token -> secret
 
 	mu      sync.Mutex
@@ -76,7 +53,7 @@ type fakeRobots struct {
 	answers map[string][]answer // by key
 }
 
-func newFakeRobots(t *testing.T, clock *fakeClock) (*fakeRobots, *httptest.Server) {
+func newFakeRobots(t *testing.T, clock *testkit.Clock) (*fakeRobots, *httptest.Server) {
 	f := &fakeRobots{t: t, clock: clock, secrets: map[string]string{}, answers: map[string][]answer{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
@@ -144,7 +121,7 @@ type env struct {
 	st     gridbot.Store
 	town   gridbot.Town
 	hooks  map[string]gridbot.Webhook // by key
-	clock  *fakeClock
+	clock  *testkit.Clock
 	robots *fakeRobots
 	srv    *httptest.Server
 	kv     *kv.Memory
@@ -158,7 +135,7 @@ const (
 )
 
 func newEnv(t *testing.T, st gridbot.Store) *env {
-	clock := &fakeClock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, gridbot.Zone)}
+	clock := testkit.NewClock(time.Date(2026, 11, 1, 9, 0, 0, 0, gridbot.Zone))
 	robots, srv := newFakeRobots(t, clock)
 	robots.secrets[dingToken] = dingSecret
 	e := &env{st: st, clock: clock, robots: robots, srv: srv, hooks: map[string]gridbot.Webhook{}, kv: kv.NewMemory(clock.Now)}
@@ -196,8 +173,6 @@ func newEnv(t *testing.T, st gridbot.Store) *env {
 	}
 	return e
 }
-
-func openSQLite(t *testing.T) gridbot.Store { return storagetest.OpenSQLite(t) }
 
 // worker returns a new worker on the env (a fresh one is a restart).
 func (e *env) worker(opt Options) *Worker {

@@ -7,7 +7,7 @@ import (
 
 	"gridbot"
 	"gridbot/bot/wecom"
-	"gridbot/storage/storagetest"
+	"gridbot/internal/testkit"
 )
 
 // TestNotify queues each kind of notice, on both engines: a person's goes
@@ -17,11 +17,7 @@ import (
 // console; a key only once; and every job comes back claimed by the worker
 // for its fast lease, so that no other worker sends it meanwhile.
 func TestNotify(t *testing.T) {
-	for name, open := range map[string]func(*testing.T) gridbot.Store{
-		"sqlite": openSQLite, "postgres": func(t *testing.T) gridbot.Store { return storagetest.OpenPostgres(t) },
-	} {
-		t.Run(name, func(t *testing.T) { testNotify(t, open(t)) })
-	}
+	testkit.Engines(t, testNotify)
 }
 
 func testNotify(t *testing.T, st gridbot.Store) {
@@ -66,8 +62,8 @@ func testNotify(t *testing.T, st gridbot.Store) {
 		{bare, n("p2", gridbot.ToPerson("U1")), []string{gridbot.ChannelRobot}, "U1"},
 		{bare, n("p3", gridbot.ToPerson("U9")), nil, ""}, // no grid, no channel
 		{bare, n("p2", gridbot.ToPerson("U1")), nil, ""}, // the same key again
-		{bare, n("g1", gridbot.ToGroup(gridbot.ScopeTown, "")), []string{gridbot.ChannelRobot}, ""},
-		{bare, n("g2", gridbot.ToGroup(gridbot.ScopeGrid, "二网格")), nil, ""},
+		{bare, n("g1", gridbot.Destination{Kind: gridbot.DestGroup, Scope: gridbot.ScopeTown}), []string{gridbot.ChannelRobot}, ""},
+		{bare, n("g2", gridbot.Destination{Kind: gridbot.DestGroup, Scope: gridbot.ScopeGrid, Name: "二网格"}), nil, ""},
 		{bare, n("r1", gridbot.Destination{Kind: gridbot.DestReply, Channel: gridbot.ChannelDingTalkSession,
 			Address: "https://oapi.dingtalk.com/robot/sendBySession?session=1", Until: now.Add(time.Hour)}), []string{gridbot.ChannelDingTalkSession}, ""},
 		{bare, n("r2", gridbot.Destination{Kind: gridbot.DestReply, Chat: "G1"}), nil, ""}, // console

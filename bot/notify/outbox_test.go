@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 )
 
 // TestAnnounce queues one job per robot of the group named, none for a
 // group without a robot, and refuses a bad scope or an empty message.
 func TestAnnounce(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	now := e.clock.Now()
 	err := e.st.Update(ctx, func(tx gridbot.Tx) error {
 		for _, c := range []struct {
@@ -67,7 +68,7 @@ func TestAnnounce(t *testing.T) {
 // TestAnnounceRollsBackWithTheCommand: the announcement of a command that
 // fails is not sent.
 func TestAnnounceRollsBackWithTheCommand(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	boom := errors.New("publish failed")
 	err := e.st.Update(ctx, func(tx gridbot.Tx) error {
 		if _, err := Announce(tx, e.town.ID, gridbot.ScopeTown, "", "## 公告", nil, e.clock.Now()); err != nil {
@@ -87,7 +88,7 @@ func TestAnnounceRollsBackWithTheCommand(t *testing.T) {
 // TestRunUntilCancelled: Run delivers what is queued while it runs and
 // returns nil when its context ends.
 func TestRunUntilCancelled(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	w := e.worker(Options{Poll: 5 * time.Millisecond})
 	w.opt.Sleep = sleep // real waits: Run polls
 	runCtx, cancel := context.WithCancel(ctx)
@@ -110,7 +111,7 @@ func TestRunUntilCancelled(t *testing.T) {
 // TestShutdownMidRequest: a request cut short by shutdown is not a failed
 // attempt; the job is due again at once.
 func TestShutdownMidRequest(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	id := e.enqueue(t, wecomKey, Message{Text: "公告"})
 	w := e.worker(Options{})
 	w.opt.WeComBase = hangingServer(t)

@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
-	"gridbot/storage/storagetest"
 )
 
 // openRedis opens GRIDBOT_TEST_REDIS_URL; skipped when unset, unless
 // GRIDBOT_REQUIRE_SERVICES=1.
 func openRedis(t *testing.T) kv.KV {
-	u := storagetest.RedisURL(t)
+	u := testkit.RedisURL(t)
 	k, err := kv.Open(u)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +27,7 @@ func openRedis(t *testing.T) kv.KV {
 // never the same message twice.
 func TestReplicasSharePacing(t *testing.T) {
 	k := openRedis(t)
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	// A key of its own, so the robot's minute in Redis starts empty.
 	key := "wk-" + rand.Text()
 	err := e.st.Update(ctx, func(tx gridbot.Tx) error {

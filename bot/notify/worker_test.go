@@ -9,14 +9,13 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/internal/testkit"
 	"gridbot/storage/sqlite"
-	"gridbot/storage/storagetest"
 )
 
-// engines runs fn on a fresh SQLite store and, where available, PostgreSQL.
+// engines runs fn on an env on each engine (testkit.Engines).
 func engines(t *testing.T, fn func(t *testing.T, e *env)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, newEnv(t, openSQLite(t))) })
-	t.Run("postgres", func(t *testing.T) { fn(t, newEnv(t, storagetest.OpenPostgres(t))) })
+	testkit.Engines(t, func(t *testing.T, st gridbot.Store) { fn(t, newEnv(t, st)) })
 }
 
 const busy45009 = `{"errcode":45009,"errmsg":"api freq out of limit"}`
@@ -72,7 +71,7 @@ func TestRateLimitedDeliveredOnce(t *testing.T) {
 // TestRetriesWithBackoff: a 5xx and a non-zero errcode are retried after
 // growing waits, each counted as an attempt.
 func TestRetriesWithBackoff(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	e.robots.script(wecomKey, answer{502, "<html>bad gateway</html>"}, answer{200, `{"errcode":-1,"errmsg":"system busy"}`})
 	id := e.enqueue(t, wecomKey, Message{Text: "明天 9 点开会"})
 	w := e.worker(Options{Retry: RetryPolicy{Base: 10 * time.Second, Cap: time.Hour, MaxAttempts: 5}})
@@ -105,7 +104,7 @@ func TestRetriesWithBackoff(t *testing.T) {
 // part fails, the retry starts at that part and does not repeat the ones
 // already delivered.
 func TestResumesAtTheFailedPart(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	md := longMarkdown(250)
 	e.robots.script(wecomKey, ok, answer{500, ""})
 	id := e.enqueue(t, wecomKey, Message{Markdown: md})
@@ -143,7 +142,7 @@ func longMarkdown(n int) string {
 // TestLongMarkdownWithMentions: markdown over 4096 bytes is split at line
 // boundaries and delivered in order, then the text with mentioned_list.
 func TestLongMarkdownWithMentions(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	md := longMarkdown(300)
 	if len(md) <= 2*MaxMarkdownBytes {
 		t.Fatalf("test markdown is only %d bytes", len(md))
@@ -178,7 +177,7 @@ func TestLongMarkdownWithMentions(t *testing.T) {
 // MaxAttempts times, then the job is dead, reported, and never tried again;
 // the other robot's job went out meanwhile.
 func TestDeadAfterMaxAttempts(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	bad := answer{200, `{"errcode":93000,"errmsg":"invalid webhook url"}`}
 	e.robots.script(wecomKey, bad, bad, bad, bad, bad)
 	deadID := e.enqueue(t, wecomKey, Message{Text: "公告"})
@@ -318,7 +317,7 @@ func TestPacing(t *testing.T) {
 // fake checks timestamp and sign), a markdown title, and a text that names
 // and @s the people.
 func TestDingTalkSignedPush(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	e.enqueue(t, dingToken, Message{Markdown: "## 十月 网格之星\n1. 王海", Mentions: []string{"U001", "U002"}})
 	e.enqueue(t, dingToken, Message{Text: "全体注意", Mentions: []string{"@all"}})
 	w := e.worker(Options{})
@@ -347,7 +346,7 @@ func TestDingTalkSignedPush(t *testing.T) {
 // TestTransportErrorHidesKey: when the platform cannot be reached, the
 // stored error says why without the URL, which carries the robot's key.
 func TestTransportErrorHidesKey(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, testkit.OpenSQLite(t))
 	id := e.enqueue(t, wecomKey, Message{Text: "公告"})
 	w := e.worker(Options{})
 	w.opt.WeComBase = "http://127.0.0.1:1"

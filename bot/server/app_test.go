@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/bottest"
 	"gridbot/config"
 	"gridbot/examples"
 	"gridbot/importer"
+	"gridbot/internal/testkit"
 )
 
 // exampleTown imports the example town 海风镇 (roster and check-in points)
@@ -70,7 +70,7 @@ func (h *harness) appSend(plain []byte, to string) string {
 // TestAppLocationCheckin: location messages to the self-built app are
 // check-ins, inside or outside the village's geofence (the example town).
 func TestAppLocationCheckin(t *testing.T) {
-	st := bottest.OpenSQLite(t)
+	st := testkit.OpenSQLite(t)
 	h := newHarness(t, st, exampleTown(t, st), opts{})
 	corp := h.cfg.Default.WeCom.CorpID
 	at := h.clock.Now()
@@ -101,7 +101,7 @@ func TestAppLocationCheckin(t *testing.T) {
 // TestAppTokenExpiresMidRun: message/send answers 42001 once; the token is
 // fetched again and the message sent once.
 func TestAppTokenExpiresMidRun(t *testing.T) {
-	st := bottest.OpenSQLite(t)
+	st := testkit.OpenSQLite(t)
 	h := newHarness(t, st, exampleTown(t, st), opts{})
 	corp := h.cfg.Default.WeCom.CorpID
 	if got := h.appSend(appText(corp, "U002", "7100000000000000001", h.clock.Now(), "帮助 打卡"), "U002"); !strings.Contains(got, "打卡") {
@@ -123,7 +123,7 @@ func TestAppTokenExpiresMidRun(t *testing.T) {
 // TestAppURLVerificationVector answers WeCom's published URL check
 // (document path/90968) at its own time.
 func TestAppURLVerificationVector(t *testing.T) {
-	st := bottest.OpenSQLite(t)
+	st := testkit.OpenSQLite(t)
 	id := exampleTown(t, st)
 	f := newFake(t)
 	cfg := &config.Serve{Addr: ":0", BotNames: []string{"网格助手"}, Default: config.Town{WeCom: config.WeCom{

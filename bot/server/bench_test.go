@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/bottest"
 	"gridbot/bot/wecom"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
-	"gridbot/storage/storagetest"
 )
 
 // Connections is how many callbacks are in flight at once in the benchmark.
@@ -43,11 +43,11 @@ func BenchmarkSmartRobotCallbacks(b *testing.B) {
 			// The pool keeps pgx's default (4 connections on 2 cores): on
 			// this machine 4 and 8 gave about 1,400 callbacks/s, 16 about
 			// 1,150 and 32 about 1,050.
-			st, k := openShared(b, storagetest.PostgresSchemaURL(b), redisURL(b))
+			st, k := openShared(b, testkit.PostgresSchemaURL(b), redisURL(b))
 			benchCallbacks(b, st, k, load)
 		})
 		b.Run("sqlite/"+name, func(b *testing.B) {
-			benchCallbacks(b, bottest.OpenSQLite(b), nil, load)
+			benchCallbacks(b, testkit.OpenSQLite(b), nil, load)
 		})
 	}
 }

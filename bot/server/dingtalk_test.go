@@ -8,15 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"gridbot/bot/bottest"
 	"gridbot/bot/dingtalk"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 // TestDingTalkRobot: a signed callback runs its command and the reply goes
 // to the sessionWebhook; forged, stale or unsigned callbacks get a 4xx and
 // change nothing.
 func TestDingTalkRobot(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{})
 	now := h.clock.Now()
 

@@ -15,7 +15,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"gridbot/bot/wecom"
 	"gridbot/config"
 	"gridbot/handlers"
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
 )
 
@@ -43,41 +43,18 @@ func newAESKey() (string, []byte) {
 	return base64.StdEncoding.EncodeToString(key)[:43], key
 }
 
-// clock is a settable clock safe to read from the reply goroutines.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-// logBuffer collects the server's logs for the tests that read them.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 // harness is one gridbot server on a store, with every platform enabled
 // and pointed at a fake platform.
 type harness struct {
 	t      testing.TB
 	store  gridbot.Store
 	townID int64
-	clock  *clock
+	clock  *testkit.Clock
 	fake   *fake
 	cfg    *config.Serve
 	srv    *server.Server
 	http   *httptest.Server
-	logs   *logBuffer
+	logs   *testkit.Buffer
 
 	botKey, appKey []byte
 	dingSecret     string
@@ -96,8 +73,8 @@ type opts struct {
 // newHarness serves townID of st at 2026-10-03 09:00 (in the check-in window).
 func newHarness(t testing.TB, st gridbot.Store, townID int64, o opts) *harness {
 	t.Helper()
-	h := &harness{t: t, store: st, townID: townID, logs: &logBuffer{},
-		clock: &clock{t: time.Date(2026, 10, 3, 9, 0, 0, 0, gridbot.Zone)}}
+	h := &harness{t: t, store: st, townID: townID, logs: &testkit.Buffer{},
+		clock: testkit.NewClock(time.Date(2026, 10, 3, 9, 0, 0, 0, gridbot.Zone))}
 	h.fake = o.fake
 	if h.fake == nil {
 		h.fake = newFake(t)

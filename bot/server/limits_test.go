@@ -10,7 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
 )
 
@@ -18,7 +19,7 @@ import (
 // answered in Chinese and not run; its retry is not answered twice; a
 // minute later the member may go on.
 func TestUserRateLimit(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{userRate: 3})
 	for i := range 3 {
 		if got := h.send(bottest.Member1, bottest.Group1, "@网格助手 上报 问题"+itoa(int64(i))); !strings.Contains(got, "已登记") {
@@ -68,7 +69,7 @@ func deadRedis(t *testing.T) kv.KV {
 // limit fail open, and the store's claim still counts a message delivered
 // four times at once exactly once, with one reply.
 func TestRedisDown(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{kv: deadRedis(t), userRate: 1})
 	c := h.robot(bottest.Member1, bottest.Group1, "@网格助手 上报 路灯坏了")
 	var wg sync.WaitGroup
@@ -98,7 +99,7 @@ func TestRedisDown(t *testing.T) {
 // TestReplyRetried: the response_url answers 502 twice; the reply is sent
 // on the third attempt, once.
 func TestReplyRetried(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{})
 	h.fake.mu.Lock()
 	h.fake.failReplies = 2

@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/bottest"
 	"gridbot/bot/dingtalk"
 	"gridbot/bot/wecom"
 	"gridbot/config"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 // jobs returns the town's outbox in every state.
@@ -109,7 +110,7 @@ func TestSameCommandEveryAdapter(t *testing.T) {
 	}
 	var got []outcome
 	for _, c := range cases {
-		tw := bottest.New(t, bottest.OpenSQLite(t))
+		tw := bottest.New(t, testkit.OpenSQLite(t))
 		h := newHarness(t, tw.Store, tw.ID, opts{})
 		reply, key := c.send(h)
 		if j := h.job(key); j.State != gridbot.JobDelivered {
@@ -159,7 +160,7 @@ func dispatch(t *testing.T, send func(from, text string)) {
 func TestDispatchNotifiesAssignee(t *testing.T) {
 	const notice = "陈强 把 问题#1 派发给你：海滨路3号路灯不亮"
 	t.Run("wecom app", func(t *testing.T) {
-		tw := bottest.New(t, bottest.OpenSQLite(t))
+		tw := bottest.New(t, testkit.OpenSQLite(t))
 		h := newHarness(t, tw.Store, tw.ID, opts{})
 		var again robotCall
 		dispatch(t, func(from, text string) {
@@ -182,7 +183,7 @@ func TestDispatchNotifiesAssignee(t *testing.T) {
 		}
 	})
 	t.Run("dingtalk work notice", func(t *testing.T) {
-		tw := bottest.New(t, bottest.OpenSQLite(t))
+		tw := bottest.New(t, testkit.OpenSQLite(t))
 		h := newHarness(t, tw.Store, tw.ID, opts{config: func(c *config.Serve) {
 			c.Default.WeCom = config.WeCom{APIBase: c.Default.WeCom.APIBase} // no WeCom at all
 			c.Default.DingTalk.AppKey, c.Default.DingTalk.AgentID = h0key(c), 2981
@@ -211,7 +212,7 @@ func TestDispatchNotifiesAssignee(t *testing.T) {
 		}
 	})
 	t.Run("grid robot", func(t *testing.T) {
-		tw := bottest.New(t, bottest.OpenSQLite(t))
+		tw := bottest.New(t, testkit.OpenSQLite(t))
 		h := newHarness(t, tw.Store, tw.ID, opts{config: func(c *config.Serve) {
 			w := c.Default.WeCom
 			c.Default.WeCom = config.WeCom{BotToken: w.BotToken, BotAESKey: w.BotAESKey, APIBase: w.APIBase}
@@ -254,7 +255,7 @@ func h0key(c *config.Serve) string {
 // makes; the reply stays queued, and the worker — here, or on any replica
 // after a crash — sends it when its retry is due, once.
 func TestReplyResumedByWorker(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{})
 	h.fake.failReplies = 3
 	c := h.robot(bottest.Member1, bottest.Group1, "@网格助手 上报 井盖缺失")

@@ -8,17 +8,17 @@ import (
 	"testing"
 
 	"gridbot"
-	"gridbot/bot/bottest"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 	"gridbot/storage/kv"
 	"gridbot/storage/postgres"
-	"gridbot/storage/storagetest"
 )
 
 // redisURL returns GRIDBOT_TEST_REDIS_URL; the test is skipped when it is
 // unset, unless GRIDBOT_REQUIRE_SERVICES=1.
 func redisURL(t testing.TB) string {
 	t.Helper()
-	u := storagetest.RedisURL(t)
+	u := testkit.RedisURL(t)
 	return u
 }
 
@@ -44,7 +44,7 @@ func openShared(t testing.TB, u, redisURL string) (gridbot.Store, kv.KV) {
 // two to each. Each is counted once and answered once.
 func TestTwoReplicas(t *testing.T) {
 	rurl := redisURL(t)
-	u := storagetest.PostgresSchemaURL(t)
+	u := testkit.PostgresSchemaURL(t)
 	st1, kv1 := openShared(t, u, rurl)
 	st2, kv2 := openShared(t, u, rurl)
 	tw := bottest.New(t, st1)

@@ -14,15 +14,16 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/bottest"
 	"gridbot/bot/wecom"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 // TestRobotCommandFamilies sends every command family through the smart
 // robot, sealed as WeCom seals it, in groups and one-to-one, and reads the
 // replies where WeCom would: at each message's response_url.
 func TestRobotCommandFamilies(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{userRate: 100})
 	steps := []struct{ from, chat, text, want string }{
 		{bottest.Member1, bottest.Group1, "@网格助手 上报 路灯坏了", "已登记 问题#1（滨海村一网格）：路灯坏了"},
@@ -66,7 +67,7 @@ func TestRobotCommandFamilies(t *testing.T) {
 
 // TestRobotURLVerification answers the decrypted echostr and nothing else.
 func TestRobotURLVerification(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{})
 	echo := "6413405290543398531"
 	enc, err := wecom.Encrypt(h.botKey, []byte(echo), "", rand.Reader)
@@ -108,7 +109,7 @@ func sealRaw(key, pt []byte) string {
 // its body or any secret, and leaves the store as it was: nothing recorded,
 // the message id not claimed, no reply.
 func TestRobotRejections(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{})
 	token := h.cfg.Default.WeCom.BotToken
 	_, wrongKey := newAESKey()

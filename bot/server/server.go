@@ -171,9 +171,6 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // which delivers what the callbacks' fast path did not finish.
 func (s *Server) Notifier() *notify.Worker { return s.notify }
 
-// Metrics returns the server's metrics.
-func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
-
 // Run listens on the configured address until ctx is done, then shuts down
 // gracefully (see Serve).
 func (s *Server) Run(ctx context.Context) error {
@@ -190,7 +187,7 @@ func (s *Server) Run(ctx context.Context) error {
 // within ShutdownTimeout.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.mux,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,

@@ -13,10 +13,11 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/bottest"
 	"gridbot/bot/server"
 	"gridbot/bot/wecom"
 	"gridbot/config"
+	"gridbot/internal/bottest"
+	"gridbot/internal/testkit"
 )
 
 func get(t *testing.T, url string) (int, string) {
@@ -33,7 +34,7 @@ func get(t *testing.T, url string) (int, string) {
 // TestProbesAndRoutes: /healthz, /readyz and /metrics answer; a disabled
 // platform has no route; a wrong method is refused.
 func TestProbesAndRoutes(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	srv, err := server.New(&config.Serve{Addr: ":0", BotNames: []string{"网格助手"}},
 		server.Deps{Store: tw.Store, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -77,7 +78,7 @@ func newTestServer(t *testing.T, srv *server.Server) string {
 // TestGracefulShutdown: a callback whose reply is slow to deliver is
 // answered, and Serve returns only after the reply went out.
 func TestGracefulShutdown(t *testing.T) {
-	tw := bottest.New(t, bottest.OpenSQLite(t))
+	tw := bottest.New(t, testkit.OpenSQLite(t))
 	h := newHarness(t, tw.Store, tw.ID, opts{})
 	h.fake.mu.Lock()
 	h.fake.replyDelay = 500 * time.Millisecond
@@ -111,7 +112,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestSeveralTowns: GRIDBOT_CONFIG_FILE's towns are served under their own
 // paths with their own keys, into their own towns.
 func TestSeveralTowns(t *testing.T) {
-	st := bottest.OpenSQLite(t)
+	st := testkit.OpenSQLite(t)
 	a := bottest.NewNamed(t, st, "甲镇")
 	b := bottest.NewNamed(t, st, "乙镇")
 	f := newFake(t)
@@ -164,7 +165,7 @@ func TestSeveralTowns(t *testing.T) {
 // TestAmbiguousTown: several towns and no GRIDBOT_TOWN is a start-up error
 // once a platform is configured; with none configured serve still starts.
 func TestAmbiguousTown(t *testing.T) {
-	st := bottest.OpenSQLite(t)
+	st := testkit.OpenSQLite(t)
 	bottest.NewNamed(t, st, "甲镇")
 	bottest.NewNamed(t, st, "乙镇")
 	aes, _ := newAESKey()

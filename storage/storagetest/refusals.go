@@ -50,7 +50,7 @@ func testRefusals(t *testing.T, s gridbot.Store) {
 	} {
 		err := s.Update(ctx, c.fn)
 		var e *gridbot.Error
-		if gridbot.ErrorReason(err) != c.reason || !errors.As(err, &e) || !reflect.DeepEqual(e.Args, c.args) {
+		if !errors.As(err, &e) || e.Reason != c.reason || !reflect.DeepEqual(e.Args, c.args) {
 			t.Errorf("%s: %#v; want reason %q with %v", c.name, err, c.reason, c.args)
 			continue
 		}
@@ -69,7 +69,8 @@ func testRefusals(t *testing.T, s gridbot.Store) {
 			return err
 		}
 		i.Rating = "还行"
-		if err := tx.UpdateIssue(i); gridbot.ErrorReason(err) != gridbot.ReasonRating {
+		var e *gridbot.Error
+		if err := tx.UpdateIssue(i); !errors.As(err, &e) || e.Reason != gridbot.ReasonRating {
 			t.Errorf("UpdateIssue with rating 还行: %v", err)
 		}
 		i.Rating = gridbot.Ratings[1]

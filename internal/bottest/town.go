@@ -81,9 +81,6 @@ type Town struct {
 	seq   int
 }
 
-// OpenSQLite is testkit.OpenSQLite.
-func OpenSQLite(t testing.TB) gridbot.Store { return testkit.OpenSQLite(t) }
-
 // New builds 测试镇 on st: two villages, three grids, eleven members and
 // one office member; 滨海村 has a check-in point.
 func New(t testing.TB, st gridbot.Store) *Town {
@@ -150,9 +147,6 @@ func NewOn(t testing.TB, st gridbot.Store, townID int64) *Town {
 	return &Town{T: t, Store: st, ID: townID, P: p, Rules: rules}
 }
 
-// At is testkit.At: "2026-10-03 08:12" in gridbot.Zone.
-func At(s string) time.Time { return testkit.At(s) }
-
 // ChatOf is the group chat of a sender in the test town.
 func ChatOf(userID string) string {
 	switch {
@@ -171,7 +165,7 @@ func ChatOf(userID string) string {
 func (tw *Town) Msg(at, userID, text string) gridbot.Message {
 	tw.seq++
 	return gridbot.Message{Platform: "test", TownID: tw.ID, ChatID: ChatOf(userID), ChatKind: gridbot.ChatGroup,
-		SenderID: userID, Text: text, MsgID: fmt.Sprintf("m-%d", tw.seq), At: At(at)}
+		SenderID: userID, Text: text, MsgID: fmt.Sprintf("m-%d", tw.seq), At: testkit.At(at)}
 }
 
 // Send sends text from userID at at through the pipeline.
@@ -222,8 +216,3 @@ func (tw *Town) View(fn func(tx gridbot.Tx) error) {
 		tw.T.Fatalf("view: %v", err)
 	}
 }
-
-// Engines runs fn on a fresh SQLite store and on a fresh PostgreSQL schema
-// (GRIDBOT_TEST_POSTGRES_URL; skipped when unset unless
-// GRIDBOT_REQUIRE_SERVICES=1).
-func Engines(t *testing.T, fn func(t *testing.T, st gridbot.Store)) { testkit.Engines(t, fn) }

@@ -122,11 +122,18 @@ func Write(ctx context.Context, st gridbot.Store, path string, now time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	// A link never replaces a file that appeared meanwhile.
-	if err := os.Link(tmp, abs); errors.Is(err, fs.ErrExist) {
+	// A link never replaces a file that appeared meanwhile; where the file
+	// system has no links, rename after looking once more.
+	err = os.Link(tmp, abs)
+	if errors.Is(err, fs.ErrExist) {
 		return nil, exists(path)
 	} else if err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
+		if _, serr := os.Lstat(abs); serr == nil {
+			return nil, exists(path)
+		}
+		if err := os.Rename(tmp, abs); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
 	}
 	return r, nil
 }

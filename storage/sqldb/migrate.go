@@ -49,6 +49,15 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
+// SchemaVersion is the schema version this binary knows (backups record it).
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil {
+		return 0
+	}
+	return len(ms)
+}
+
 const createMigrationsTable = `
 CREATE TABLE IF NOT EXISTS schema_migrations (
 	version       INTEGER NOT NULL PRIMARY KEY,

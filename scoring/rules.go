@@ -43,6 +43,8 @@ type Rules struct {
 	Quarterly     Quarterly     `yaml:"quarterly"`
 	Yearly        Yearly        `yaml:"yearly"`
 	Index         IndexRules    `yaml:"index"`
+	// Notices may be left out whole (DefaultNotices); when there, it is complete.
+	Notices Notices `yaml:"notices"`
 }
 
 // CheckinWindow is the morning window in which 打卡 is accepted, "HH:MM" in Zone.

@@ -39,6 +39,7 @@ func want2020() *Rules {
 			Ratings:          Ratings{Satisfied: 100, Basic: 60, Unsatisfied: 0},
 			OfficeCategories: []string{"基础工作", "应知应到", "组织纪律"},
 		},
+		Notices: wantNotices(),
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 // problem. ParseRules calls it; call it on rules built in code.
 func (r *Rules) Validate() error {
 	checks := []func() error{r.validateWindow, r.validateMonthly, r.validatePublicity,
-		r.validateRanking, r.validateQuarterly, r.validateYearly, r.validateIndex}
+		r.validateRanking, r.validateQuarterly, r.validateYearly, r.validateIndex, r.validateNotices}
 	for _, c := range checks {
 		if err := c(); err != nil {
 			return err

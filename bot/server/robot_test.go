@@ -16,6 +16,7 @@ import (
 	"gridbot"
 	"gridbot/bot/bottest"
 	"gridbot/bot/wecom"
+	"gridbot/scoring"
 )
 
 // TestRobotCommandFamilies sends every command family through the smart
@@ -51,7 +52,7 @@ func TestRobotCommandFamilies(t *testing.T) {
 	var f *gridbot.Facts
 	tw.View(func(tx gridbot.Tx) error {
 		var err error
-		f, err = tx.PeriodFacts(tw.ID, time.Date(2026, 10, 1, 0, 0, 0, 0, gridbot.Zone), time.Date(2026, 11, 1, 0, 0, 0, 0, gridbot.Zone))
+		f, err = tx.PeriodFacts(tw.ID, time.Date(2026, 10, 1, 0, 0, 0, 0, gridbot.Zone), time.Date(2026, 11, 1, 0, 0, 0, 0, gridbot.Zone), scoring.DefaultRules().IssueLookback())
 		return err
 	})
 	if len(f.Issues) != 1 || f.Issues[0].ClosedAt.IsZero() || f.Issues[0].Rating == "" || len(f.Activities) != 1 ||

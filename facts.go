@@ -177,8 +177,9 @@ type BasePoint struct {
 
 // Facts is everything the scoring engine needs about one town for a period
 // [From, To): the roster with its history and the facts of the period.
-// Issues include those reported up to 7 days before From, so that overdue
-// marks passing inside the period are seen. PeriodFacts gives the period's
+// Issues include those reported up to the look-back before From that
+// PeriodFacts was given, so that overdue marks passing inside the period are
+// seen. PeriodFacts gives the period's
 // check-ins as CheckinDays and leaves Checkins empty; scoring counts both,
 // so tests and tools may give either.
 type Facts struct {

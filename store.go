@@ -164,13 +164,17 @@ type Deliberations interface {
 type Periods interface {
 	// PeriodFacts loads, with a fixed number of set-based queries whatever the
 	// town's size, the roster and the facts that scoring needs for [from, to).
-	PeriodFacts(townID int64, from, to time.Time) (*Facts, error)
+	// Its issues include those reported up to lookback before from, so that
+	// the deadlines passing inside the period are seen: settling gives the
+	// rules' scoring.Rules.IssueLookback (the longest deadline and a day).
+	PeriodFacts(townID int64, from, to time.Time, lookback time.Duration) (*Facts, error)
 	// MemberFacts loads what scoring needs for one member's result in
 	// [from, to) and no more: their roster history, the town's grids, their
 	// own facts and those of the grids they belonged to in the period. The
 	// member's result from it is the one PeriodFacts would give them, at a
 	// small fraction of the cost (积分); the other results are not complete.
-	MemberFacts(townID int64, userID string, from, to time.Time) (*Facts, error)
+	// lookback is PeriodFacts'.
+	MemberFacts(townID int64, userID string, from, to time.Time, lookback time.Duration) (*Facts, error)
 	// CountCheckins counts the town's check-ins in [from, to); a yardstick for benchmarks.
 	CountCheckins(townID int64, from, to time.Time) (int, error)
 }

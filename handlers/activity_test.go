@@ -8,13 +8,14 @@ import (
 	"gridbot/internal/bottest"
 	"gridbot/internal/testkit"
 	"gridbot/results"
+	"gridbot/scoring"
 )
 
 func periodFacts(t *testing.T, tw *bottest.Town) *gridbot.Facts {
 	t.Helper()
 	var f *gridbot.Facts
 	tw.View(func(tx gridbot.Tx) (err error) {
-		f, err = tx.PeriodFacts(tw.ID, testkit.At("2026-09-01 00:00"), testkit.At("2026-12-01 00:00"))
+		f, err = tx.PeriodFacts(tw.ID, testkit.At("2026-09-01 00:00"), testkit.At("2026-12-01 00:00"), scoring.DefaultRules().IssueLookback())
 		return
 	})
 	return f

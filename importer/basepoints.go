@@ -67,7 +67,8 @@ func BasePointsTable(ctx context.Context, st gridbot.Store, townID int64, month 
 			return err
 		}
 		from, _ := time.ParseInLocation(gridbot.MonthLayout, month, gridbot.Zone)
-		facts, err := tx.PeriodFacts(townID, from, from.AddDate(0, 1, 0))
+		// Only the month's base points are read here: no issue before it is needed.
+		facts, err := tx.PeriodFacts(townID, from, from.AddDate(0, 1, 0), 0)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/scoring"
 )
 
 // smallRoster is a village of two grids: 一网格 (U1 leader, U2–U4) and
@@ -262,7 +263,10 @@ func TestBasePointsReimport(t *testing.T) {
 		t.Errorf("name mismatch warning missing: %q", w)
 	}
 	var f *gridbot.Facts
-	if err := st.View(ctx, func(tx gridbot.Tx) (err error) { f, err = tx.PeriodFacts(town, octFrom, octTo); return err }); err != nil {
+	if err := st.View(ctx, func(tx gridbot.Tx) (err error) {
+		f, err = tx.PeriodFacts(town, octFrom, octTo, scoring.DefaultRules().IssueLookback())
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	pts := map[string]float64{}

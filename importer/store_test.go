@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/scoring"
 	"gridbot/storage/sqlite"
 )
 
@@ -77,7 +78,7 @@ func snapshot(t testing.TB, st gridbot.Store, townID int64) counts {
 		if c.Checkins, err = tx.CountCheckins(townID, octFrom.AddDate(-1, 0, 0), octTo.AddDate(1, 0, 0)); err != nil {
 			return err
 		}
-		f, err := tx.PeriodFacts(townID, octFrom, octTo)
+		f, err := tx.PeriodFacts(townID, octFrom, octTo, scoring.DefaultRules().IssueLookback())
 		if err != nil {
 			return err
 		}

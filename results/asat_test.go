@@ -61,7 +61,7 @@ func testMonthAsAt(t *testing.T, s gridbot.Store) {
 			if got, _, err = Month(tx, town, rules, "2026-10", asAt); err != nil {
 				return err
 			}
-			f, err := tx.PeriodFacts(town, from, to)
+			f, err := tx.PeriodFacts(town, from, to, rules.IssueLookback())
 			if err != nil {
 				return err
 			}

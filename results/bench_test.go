@@ -57,7 +57,7 @@ func benchSettle(b *testing.B, s gridbot.Store, town int64, z storagetest.Size) 
 	for b.Loop() {
 		err := s.View(ctx, func(tx gridbot.Tx) error {
 			t0 := time.Now()
-			f, err := monthFacts(tx, town, from, to, at)
+			f, err := monthFacts(tx, town, rules, from, to, at)
 			if err != nil {
 				return err
 			}

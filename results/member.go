@@ -24,7 +24,7 @@ func Member(tx Tx, board *Board, townID int64, rules *scoring.Rules, month, user
 			return find(res, userID), true, nil
 		}
 	}
-	f, err := tx.MemberFacts(townID, userID, from, readTo(from, to, at))
+	f, err := tx.MemberFacts(townID, userID, from, readTo(from, to, at), rules.IssueLookback())
 	if err != nil {
 		return nil, false, err
 	}

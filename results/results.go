@@ -54,7 +54,7 @@ func live(tx gridbot.Periods, townID int64, rules *scoring.Rules, month string, 
 	if err != nil {
 		return nil, err
 	}
-	f, err := monthFacts(tx, townID, from, to, at)
+	f, err := monthFacts(tx, townID, rules, from, to, at)
 	if err != nil {
 		return nil, err
 	}
@@ -67,9 +67,10 @@ func live(tx gridbot.Periods, townID int64, rules *scoring.Rules, month string, 
 // (CheckinDays), which could no longer tell the check-ins after at from the
 // others, and marks Late those recorded after it. Every other fact scoring
 // needs still comes: those of [from, at] and the issues whose deadlines
-// passed by at. Stores keep milliseconds, so the period ends at the next one.
-func monthFacts(tx gridbot.Periods, townID int64, from, to, at time.Time) (*gridbot.Facts, error) {
-	return tx.PeriodFacts(townID, from, readTo(from, to, at))
+// passed by at, back as far as the rules' deadlines reach. Stores keep
+// milliseconds, so the period ends at the next one.
+func monthFacts(tx gridbot.Periods, townID int64, rules *scoring.Rules, from, to, at time.Time) (*gridbot.Facts, error) {
+	return tx.PeriodFacts(townID, from, readTo(from, to, at), rules.IssueLookback())
 }
 
 // readTo is the end of the read of [from, to) as at at (monthFacts).
@@ -151,7 +152,7 @@ func Quarter(tx Tx, townID int64, rules *scoring.Rules, quarter string, at time.
 	if err != nil {
 		return nil, err
 	}
-	f, err := tx.PeriodFacts(townID, from, to)
+	f, err := tx.PeriodFacts(townID, from, to, rules.IssueLookback())
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +170,7 @@ func Year(tx Tx, townID int64, rules *scoring.Rules, year string, at time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	f, err := tx.PeriodFacts(townID, from, to)
+	f, err := tx.PeriodFacts(townID, from, to, rules.IssueLookback())
 	if err != nil {
 		return nil, err
 	}

@@ -37,11 +37,43 @@ func ParseRules(data []byte) (*Rules, error) {
 	if err := yaml.UnmarshalWithOptions(data, &r, yaml.Strict()); err != nil {
 		return nil, decodeError(err)
 	}
+	noNotices := !hasKey(file.Docs[0].Body, "notices")
+	if noNotices {
+		r.Notices = DefaultNotices()
+	}
 	if err := r.Validate(); err != nil {
+		if msg := gridbot.ErrorMessage(err); noNotices && strings.HasPrefix(msg, "rules: notices.") {
+			return nil, rulesError("notices", "规则文件没有 notices 部分，其默认值与本文件不合，请加上 notices 部分 / "+
+				"the file has no notices section and the defaults do not fit it; add a notices section: "+
+				strings.TrimPrefix(msg, "rules: "))
+		}
 		return nil, err
 	}
 	return &r, nil
 }
+
+// defaultedSections are the keys (paths) a rules file may leave out whole,
+// getting the defaults: notices came after the first towns' files were
+// written (DefaultNotices). A section that is there must be complete.
+var defaultedSections = map[string]bool{"notices": true}
+
+// hasKey reports whether the mapping n has key.
+func hasKey(n ast.Node, key string) bool {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		for _, mv := range m.Values {
+			if mv.Key.GetToken().Value == key {
+				return true
+			}
+		}
+	case *ast.MappingValueNode:
+		return m.Key.GetToken().Value == key
+	}
+	return false
+}
+
+// timeOfDayType is checked as "HH:MM" text, though it is held as minutes.
+var timeOfDayType = reflect.TypeOf(TimeOfDay(0))
 
 // rulesError returns the EINVALID error of a rules file at key path.
 func rulesError(path, msg string) error {
@@ -83,6 +115,14 @@ func checkNode(n ast.Node, t reflect.Type, path string) error {
 		return rulesError(path, "缺少值 / missing a value")
 	case *ast.AliasNode, *ast.TagNode, *ast.MergeKeyNode:
 		return rulesError(path, "不支持别名和标签 / aliases and tags are not supported")
+	}
+	if t == timeOfDayType {
+		if s, ok := n.(*ast.StringNode); ok {
+			if _, err := parseTimeOfDay(s.Value); err == nil {
+				return nil
+			}
+		}
+		return rulesError(path, msgTimeOfDay)
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -141,7 +181,7 @@ func checkStruct(n ast.Node, t reflect.Type, path string) error {
 	for i := 0; i < t.NumField(); i++ {
 		tag, opts, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
 		fields[tag] = t.Field(i).Type
-		optional[tag] = opts == "omitempty"
+		optional[tag] = opts == "omitempty" || defaultedSections[joinPath(path, tag)]
 		names = append(names, tag)
 	}
 	seen := map[string]bool{}

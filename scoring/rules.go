@@ -43,6 +43,8 @@ type Rules struct {
 	Quarterly     Quarterly     `yaml:"quarterly"`
 	Yearly        Yearly        `yaml:"yearly"`
 	Index         IndexRules    `yaml:"index"`
+	// Notices may be left out whole (DefaultNotices); when there, it is complete.
+	Notices Notices `yaml:"notices"`
 }
 
 // CheckinWindow is the morning window in which 打卡 is accepted, "HH:MM" in Zone.
@@ -249,6 +251,24 @@ func (r *Rules) DispatchLateDeadline(reported time.Time) time.Time {
 // CloseDeadline is the closing target of an issue ("一般7日内办结"), counted from its report.
 func (r *Rules) CloseDeadline(reported time.Time) time.Time {
 	return reported.Add(time.Duration(r.Monthly.Overdue.CloseDays) * 24 * time.Hour)
+}
+
+// MaxDeadlineDays bounds the deadlines of a rules file (dispatch_late_days,
+// close_days, and so dispatch_hours): settling a period reads every issue
+// reported that far before it (IssueLookback), and a deadline of months is a
+// typo, not a scheme.
+const MaxDeadlineDays = 60
+
+// IssueLookback is how far before a period settling must read the issues
+// reported: the longest deadline in force (dispatch_hours,
+// dispatch_late_days, close_days), whose mark can pass inside the period for
+// an issue reported that long before it, and one more day for the edges.
+// With the 2020 rules, 8 days.
+func (r *Rules) IssueLookback() time.Duration {
+	o := r.Monthly.Overdue
+	longest := max(time.Duration(o.DispatchHours)*time.Hour,
+		time.Duration(o.DispatchLateDays)*24*time.Hour, time.Duration(o.CloseDays)*24*time.Hour)
+	return longest + 24*time.Hour
 }
 
 // window returns the check-in window as offsets from midnight. The strings

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"gridbot"
 )
@@ -39,6 +40,7 @@ func want2020() *Rules {
 			Ratings:          Ratings{Satisfied: 100, Basic: 60, Unsatisfied: 0},
 			OfficeCategories: []string{"基础工作", "应知应到", "组织纪律"},
 		},
+		Notices: wantNotices(),
 	}
 }
 
@@ -101,6 +103,9 @@ func TestParseRulesRefusesWithKeyPath(t *testing.T) {
 		{"label names other places", `label: "100元奖励"`, `label: "第21-40名"`,
 			"rules: ranking.tiers[2].label: 显示名写的是「第21-40名」，但这一档是第21-50名"},
 		{"label twice", `label: "100元奖励"`, `label: "月度网格之星"`, "rules: ranking.tiers[2].label: 档次显示名重复"},
+		{"dispatch_late_days beyond the look-back bound", "dispatch_late_days: 7", "dispatch_late_days: 61",
+			"rules: monthly.overdue.dispatch_late_days: 不能超过60天"},
+		{"close_days beyond the look-back bound", "close_days: 7", "close_days: 90", "rules: monthly.overdue.close_days: 不能超过60天"},
 		{"factor", "comprehensive: 0.5 }   # 温岭", "comprehensive: 1.5 }   # 温岭", "rules: publicity.county.comprehensive: 应在0到1之间"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,5 +181,30 @@ func TestTierLabelIsOptional(t *testing.T) {
 	if _, err := ParseRules(edit(t, `to_place: 5,  yuan: 500`, `yuan: 500`)); err == nil ||
 		!strings.Contains(err.Error(), "ranking.tiers[0].to_place: 缺少此项") {
 		t.Fatalf("a tier without to_place: %v", err)
+	}
+}
+
+// TestIssueLookback: settling reads issues as far back as the longest
+// deadline in force reaches, and a day more.
+func TestIssueLookback(t *testing.T) {
+	day := 24 * time.Hour
+	if got := DefaultRules().IssueLookback(); got != 8*day {
+		t.Errorf("2020 rules: %v, want 8 days", got)
+	}
+	for _, tc := range []struct {
+		old, new string
+		want     time.Duration
+	}{
+		{"dispatch_late_days: 7", "dispatch_late_days: 10", 11 * day},
+		{"close_days: 7", "close_days: 30", 31 * day},
+		{"dispatch_late_days: 7", "dispatch_late_days: 60", 61 * day},
+	} {
+		r, err := ParseRules(edit(t, tc.old, tc.new))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.IssueLookback(); got != tc.want {
+			t.Errorf("%s: IssueLookback = %v, want %v", tc.new, got, tc.want)
+		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 // problem. ParseRules calls it; call it on rules built in code.
 func (r *Rules) Validate() error {
 	checks := []func() error{r.validateWindow, r.validateMonthly, r.validatePublicity,
-		r.validateRanking, r.validateQuarterly, r.validateYearly, r.validateIndex}
+		r.validateRanking, r.validateQuarterly, r.validateYearly, r.validateIndex, r.validateNotices}
 	for _, c := range checks {
 		if err := c(); err != nil {
 			return err
@@ -28,6 +28,11 @@ const (
 	msgFactor      = "应在0到1之间 / must be between 0 and 1"
 	msgMonthDays   = "应在0到31之间 / must be between 0 and 31"
 )
+
+// msgDeadlineDays refuses a deadline beyond MaxDeadlineDays.
+var msgDeadlineDays = fmt.Sprintf("不能超过%d天：结算时要读取每期之前这么多天内上报的问题，更长的时限多半是写错了 / "+
+	"must be at most %d days: settling reads the issues reported that long before each period, and a longer deadline is most likely a typo",
+	MaxDeadlineDays, MaxDeadlineDays)
 
 func (r *Rules) validateWindow() error {
 	from, err := parseClock(r.CheckinWindow.From)
@@ -73,10 +78,12 @@ func (r *Rules) validateMonthly() error {
 		{o.DispatchHours >= 1, "monthly.overdue.dispatch_hours", msgPositive},
 		{o.DispatchPoints <= 0, "monthly.overdue.dispatch_points", msgDeduction},
 		{o.DispatchLateDays >= 1, "monthly.overdue.dispatch_late_days", msgPositive},
+		{o.DispatchLateDays <= MaxDeadlineDays, "monthly.overdue.dispatch_late_days", msgDeadlineDays},
 		{o.DispatchLateDays*24 > o.DispatchHours, "monthly.overdue.dispatch_late_days",
 			"应长于 dispatch_hours / must be longer than monthly.overdue.dispatch_hours"},
 		{o.DispatchLatePoints <= 0, "monthly.overdue.dispatch_late_points", msgDeduction},
 		{o.CloseDays >= 1, "monthly.overdue.close_days", msgPositive},
+		{o.CloseDays <= MaxDeadlineDays, "monthly.overdue.close_days", msgDeadlineDays},
 		{o.ClosePoints <= 0, "monthly.overdue.close_points", msgDeduction},
 	} {
 		if !c.ok {

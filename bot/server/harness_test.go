@@ -25,6 +25,7 @@ import (
 	"gridbot/config"
 	"gridbot/handlers"
 	"gridbot/internal/testkit"
+	"gridbot/scoring"
 	"gridbot/storage/kv"
 )
 
@@ -251,7 +252,7 @@ func (h *harness) state(msgids ...string) string {
 	from := time.Date(2026, 10, 1, 0, 0, 0, 0, gridbot.Zone)
 	var out []byte
 	err := h.store.View(ctx, func(tx gridbot.Tx) error {
-		f, err := tx.PeriodFacts(h.townID, from, from.AddDate(0, 1, 0))
+		f, err := tx.PeriodFacts(h.townID, from, from.AddDate(0, 1, 0), scoring.DefaultRules().IssueLookback())
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"gridbot/bot/wecom"
 	"gridbot/internal/bottest"
 	"gridbot/internal/testkit"
+	"gridbot/scoring"
 )
 
 // TestRobotCommandFamilies sends every command family through the smart
@@ -52,7 +53,7 @@ func TestRobotCommandFamilies(t *testing.T) {
 	var f *gridbot.Facts
 	tw.View(func(tx gridbot.Tx) error {
 		var err error
-		f, err = tx.PeriodFacts(tw.ID, time.Date(2026, 10, 1, 0, 0, 0, 0, gridbot.Zone), time.Date(2026, 11, 1, 0, 0, 0, 0, gridbot.Zone))
+		f, err = tx.PeriodFacts(tw.ID, time.Date(2026, 10, 1, 0, 0, 0, 0, gridbot.Zone), time.Date(2026, 11, 1, 0, 0, 0, 0, gridbot.Zone), scoring.DefaultRules().IssueLookback())
 		return err
 	})
 	if len(f.Issues) != 1 || f.Issues[0].ClosedAt.IsZero() || f.Issues[0].Rating == "" || len(f.Activities) != 1 ||

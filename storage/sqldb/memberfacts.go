@@ -51,9 +51,9 @@ func inList(args []any, ids []int64) (string, []any) {
 // their list (activities and deliberations they took part in or led,
 // publicity involving them), and every activity and issue of the grids they
 // belonged to in the period. The member's result from these is the one
-// PeriodFacts gives them; anyone else's is not. About ten small queries on
+// PeriodFacts gives them with the same lookback; anyone else's is not. About ten small queries on
 // indexes, whatever the town's size.
-func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time) (*gridbot.Facts, error) {
+func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookback time.Duration) (*gridbot.Facts, error) {
 	f := &gridbot.Facts{Town: gridbot.Town{ID: townID}, From: from, To: to}
 	if err := t.memberRoster(f, userID); err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time) (*grid
 	// those they reported (issues_reporter), one branch each so that each
 	// uses its index whatever the statistics — and only then kept to the
 	// period's: a town's issues of all time are never read.
-	in, issueArgs := inList([]any{townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli(), userID}, grids)
+	in, issueArgs := inList([]any{townID, from.UnixMilli(), to.UnixMilli(), from.Add(-lookback).UnixMilli(), userID}, grids)
 	f.Issues, err = t.issues(issueSelect+issuesOfPeriod+` AND f.grid_id IN (`+in+`)
 		UNION `+issueSelect+issuesOfPeriod+` AND f.assignee = $5
 		UNION `+issueSelect+issuesOfPeriod+` AND f.reported_by = $5

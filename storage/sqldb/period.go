@@ -10,11 +10,6 @@ import (
 	"gridbot"
 )
 
-// issueLookback is how far before a period PeriodFacts looks for issues
-// reported: an overdue mark (24 hours, 7 days) of an issue reported up to 7
-// days before the period can pass inside it; one more day covers the edges.
-const issueLookback = 8 * 24 * time.Hour
-
 // The facts of a period, each table aliased f: those of the town $1 that
 // happened in [$2, $3), in the order they happened.
 const (
@@ -29,8 +24,8 @@ const (
 // person and month (checkinDays), and Checkins stays empty: reading a
 // month's millions of check-ins one by one was most of the time and memory
 // of settling it, and scoring needs only which days. Every other fact comes
-// whole.
-func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, error) {
+// whole. Issues come from lookback before from (periodIssues).
+func (t *tx) PeriodFacts(townID int64, from, to time.Time, lookback time.Duration) (*gridbot.Facts, error) {
 	town, err := t.townByID(townID)
 	if err != nil {
 		return nil, err
@@ -60,7 +55,7 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 	if f.Adjustments, err = collect(t, scanAdjustment, adjustmentSelect+inPeriod+byTime, args...); err != nil {
 		return nil, t.fail("period adjustments", err)
 	}
-	if f.Issues, err = t.periodIssues(townID, from, to); err != nil {
+	if f.Issues, err = t.periodIssues(townID, from, to, lookback); err != nil {
 		return nil, err
 	}
 	if f.BasePoints, err = t.periodBasePoints(townID, from, to); err != nil {
@@ -70,7 +65,8 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 }
 
 // periodIssues returns the issues that matter for [from, to): reported before
-// to, and reported at most issueLookback before from or dispatched, closed or
+// to, and reported at most lookback before from (the longest deadline in
+// force, whose mark can pass inside the period) or dispatched, closed or
 // rated within the period, by time of report, then number. They are read as
 // issueSelect and scanIssue read them, but into the same variables for every
 // row and without the town, which is the query's own: a town's month has
@@ -78,7 +74,7 @@ func (t *tx) PeriodFacts(townID int64, from, to time.Time) (*gridbot.Facts, erro
 // index issues_town_reported holds; the few reported in the same millisecond
 // are put in the order of their numbers here (byReportThenNo), which spares
 // SQLite sorting all of them.
-func (t *tx) periodIssues(townID int64, from, to time.Time) ([]gridbot.Issue, error) {
+func (t *tx) periodIssues(townID int64, from, to time.Time, lookback time.Duration) ([]gridbot.Issue, error) {
 	var i gridbot.Issue
 	var gridID, reported, dispatched, closed, rated sql.NullInt64
 	var rec record
@@ -93,7 +89,7 @@ func (t *tx) periodIssues(townID int64, from, to time.Time) ([]gridbot.Issue, er
 		f.assignee, f.dispatched_by, f.dispatched_at_ms, f.closed_by, f.closed_at_ms,
 		f.result, f.rating, f.rated_by, f.rated_at_ms, `+recordColumns+` FROM issues f`+issuesOfPeriod+`
 		ORDER BY f.reported_at_ms`,
-		townID, from.UnixMilli(), to.UnixMilli(), from.Add(-issueLookback).UnixMilli())
+		townID, from.UnixMilli(), to.UnixMilli(), from.Add(-lookback).UnixMilli())
 	if err != nil {
 		return nil, t.fail("period issues", err)
 	}
@@ -117,7 +113,7 @@ func byReportThenNo(is []gridbot.Issue) {
 }
 
 // issuesOfPeriod keeps the issues of town $1 that matter for [$2, $3),
-// $4 being $2 less issueLookback (periodIssues).
+// $4 being $2 less the look-back (periodIssues).
 const issuesOfPeriod = ` WHERE f.town_id = $1 AND f.reported_at_ms < $3 AND (
 			f.reported_at_ms >= $4
 			OR (f.dispatched_at_ms >= $2 AND f.dispatched_at_ms < $3)

@@ -17,6 +17,7 @@ import (
 
 	"gridbot"
 	"gridbot/internal/testkit"
+	"gridbot/scoring"
 	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
 	"gridbot/storage/sqlite"
@@ -93,7 +94,7 @@ func checkSummaries(t *testing.T, s *sqldb.DB, townID int64, users []string) {
 			}
 			var f *gridbot.Facts
 			err = s.View(ctx, func(tx gridbot.Tx) (err error) {
-				f, err = tx.PeriodFacts(townID, at(from), at(to))
+				f, err = tx.PeriodFacts(townID, at(from), at(to), scoring.DefaultRules().IssueLookback())
 				return err
 			})
 			if err != nil {
@@ -108,7 +109,7 @@ func checkSummaries(t *testing.T, s *sqldb.DB, townID int64, users []string) {
 					t.Fatal(err)
 				}
 				err = s.View(ctx, func(tx gridbot.Tx) (err error) {
-					f, err = tx.MemberFacts(townID, u, at(from), at(to))
+					f, err = tx.MemberFacts(townID, u, at(from), at(to), scoring.DefaultRules().IssueLookback())
 					return err
 				})
 				if err != nil {
@@ -322,7 +323,7 @@ func TestMigrationSummaries(t *testing.T) {
 			checkSummaries(t, s, 1, []string{"U1"})
 			var acts []string
 			err = s.View(ctx, func(tx gridbot.Tx) error {
-				f, err := tx.PeriodFacts(1, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"))
+				f, err := tx.PeriodFacts(1, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"), scoring.DefaultRules().IssueLookback())
 				for _, a := range f.Activities {
 					acts = append(acts, fmt.Sprint(a.Content, a.Participants, len(a.Participants)))
 				}

@@ -50,7 +50,7 @@ func Bench(b *testing.B, s gridbot.Store) {
 	b.Run("PeriodFacts", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			err := s.View(ctx, func(tx gridbot.Tx) error {
-				f, err := tx.PeriodFacts(loaded, from, to)
+				f, err := tx.PeriodFacts(loaded, from, to, lookback)
 				if err == nil && (CheckinCount(f) != z.Checkins || len(f.People) != z.People) {
 					err = fmt.Errorf("PeriodFacts: %d check-ins and %d people, want %d and %d", CheckinCount(f), len(f.People), z.Checkins, z.People)
 				}

@@ -68,7 +68,7 @@ func testPeriodFactsCheckinDays(t *testing.T, s gridbot.Store) {
 		t.Helper()
 		var f *gridbot.Facts
 		view(t, s, func(tx gridbot.Tx) (err error) {
-			f, err = tx.PeriodFacts(a.ID, at(from), at(to))
+			f, err = tx.PeriodFacts(a.ID, at(from), at(to), lookback)
 			return err
 		})
 		if len(f.Checkins) != 0 {

@@ -207,7 +207,7 @@ func testBasePoints(t *testing.T, s gridbot.Store) {
 	err := s.Update(ctx, func(tx gridbot.Tx) error { return tx.SetBasePoints(a.ID, "2026-13", nil) })
 	wantCode(t, err, gridbot.EINVALID)
 	view(t, s, func(tx gridbot.Tx) error {
-		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"))
+		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"), lookback)
 		must(t, err)
 		want := []gridbot.BasePoint{{UserID: "U001", Month: "2026-10", Points: 15}, {UserID: "U002", Month: "2026-10", Points: 20.5}}
 		if !reflect.DeepEqual(f.BasePoints, want) {

@@ -33,13 +33,13 @@ func testMemberFacts(t *testing.T, s gridbot.Store) {
 		end := at(cut)
 		asAt := end.Add(-time.Millisecond)
 		view(t, s, func(tx gridbot.Tx) error {
-			f, err := tx.PeriodFacts(town, from, end)
+			f, err := tx.PeriodFacts(town, from, end, rules.IssueLookback())
 			if err != nil {
 				return err
 			}
 			want := scoring.Month(f, rules, "2026-10", asAt)
 			for _, u := range users {
-				mf, err := tx.MemberFacts(town, u, from, end)
+				mf, err := tx.MemberFacts(town, u, from, end, rules.IssueLookback())
 				if err != nil {
 					return err
 				}
@@ -58,7 +58,7 @@ func testMemberFacts(t *testing.T, s gridbot.Store) {
 		})
 	}
 	view(t, s, func(tx gridbot.Tx) error {
-		f, err := tx.MemberFacts(town, "nobody", from, to)
+		f, err := tx.MemberFacts(town, "nobody", from, to, rules.IssueLookback())
 		if err != nil || len(f.People) != 0 || len(f.Issues) != 0 {
 			t.Errorf("MemberFacts of someone not on the roster: %d people, %d issues, %v", len(f.People), len(f.Issues), err)
 		}

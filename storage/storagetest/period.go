@@ -31,7 +31,7 @@ func testPeriodFactsBoundaries(t *testing.T, s gridbot.Store) {
 	var f *gridbot.Facts
 	view(t, s, func(tx gridbot.Tx) error {
 		var err error
-		f, err = tx.PeriodFacts(a.ID, from, to)
+		f, err = tx.PeriodFacts(a.ID, from, to, lookback)
 		return err
 	})
 	if f.Town != a.Town || !f.From.Equal(from) || !f.To.Equal(to) {
@@ -94,12 +94,12 @@ func testPeriodFactsBoundaries(t *testing.T, s gridbot.Store) {
 
 	// A quarter sees the base points of its three months.
 	view(t, s, func(tx gridbot.Tx) error {
-		q, err := tx.PeriodFacts(a.ID, at("2026-09-01 00:00:00.000"), at("2026-12-01 00:00:00.000"))
+		q, err := tx.PeriodFacts(a.ID, at("2026-09-01 00:00:00.000"), at("2026-12-01 00:00:00.000"), lookback)
 		must(t, err)
 		if len(q.BasePoints) != 3 || q.BasePoints[0].Month != "2026-09" || q.BasePoints[2].Month != "2026-11" {
 			t.Errorf("base points of Sep-Nov = %+v", q.BasePoints)
 		}
-		_, err = tx.PeriodFacts(424242, from, to)
+		_, err = tx.PeriodFacts(424242, from, to, lookback)
 		wantCode(t, err, gridbot.ENOTFOUND)
 		return nil
 	})
@@ -131,7 +131,8 @@ func wantList(t *testing.T, what string, got []string, want ...string) {
 }
 
 // testPeriodFactsIssues: the issues that matter for a period are those
-// reported before its end and either reported at most 8 days before its start
+// reported before its end and either reported at most the look-back (8 days
+// with the 2020 rules) before its start
 // or dispatched, closed or rated inside it; they come in the order of their
 // report and, for the same instant, of their numbers, also after a later
 // change to one of them (which PostgreSQL stores anew, after the others).
@@ -182,7 +183,7 @@ func testPeriodFactsIssues(t *testing.T, s gridbot.Store) {
 		return tx.UpdateIssue(i)
 	})
 	view(t, s, func(tx gridbot.Tx) error {
-		f, err := tx.PeriodFacts(a.ID, from, to)
+		f, err := tx.PeriodFacts(a.ID, from, to, lookback)
 		must(t, err)
 		var order []string
 		for _, i := range f.Issues {

@@ -30,7 +30,7 @@ func testPeriodFactsLists(t *testing.T, s gridbot.Store) {
 		return nil
 	})
 	view(t, s, func(tx gridbot.Tx) error {
-		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"))
+		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"), lookback)
 		must(t, err)
 		var acts, pubs []string
 		for _, x := range f.Activities {
@@ -68,7 +68,7 @@ func testPeriodFactsShape(t *testing.T, s gridbot.Store) {
 		return tx.UpdateIssue(issue)
 	})
 	view(t, s, func(tx gridbot.Tx) error {
-		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"))
+		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"), lookback)
 		must(t, err)
 		people, err := tx.People(a.ID)
 		must(t, err)

@@ -240,7 +240,7 @@ func testRosterHistory(t *testing.T, s gridbot.Store) {
 		if p.GridID != a.Grid2.ID || p.Grid != "海风村第二网格" {
 			t.Errorf("after the move U002 is in %d %q", p.GridID, p.Grid)
 		}
-		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"))
+		f, err := tx.PeriodFacts(a.ID, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"), lookback)
 		must(t, err)
 		if got := membershipsOf(f.Memberships, u2.ID); !reflect.DeepEqual(got, want) {
 			t.Errorf("PeriodFacts memberships of U002 = %+v\nwant %+v", got, want)

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"Rollback", testRollback},
 		{"PeriodFactsBoundaries", testPeriodFactsBoundaries},
 		{"PeriodFactsIssues", testPeriodFactsIssues},
+		{"IssueLookbackFollowsRules", testIssueLookbackFollowsRules},
 		{"PeriodFactsCheckinDays", testPeriodFactsCheckinDays},
 		{"PeriodFactsLists", testPeriodFactsLists},
 		{"PeriodFactsShape", testPeriodFactsShape},

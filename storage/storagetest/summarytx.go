@@ -16,7 +16,7 @@ func testCheckinsReadInTheirTransaction(t *testing.T, s gridbot.Store) {
 	update(t, s, func(tx gridbot.Tx) error { a = seed(t, tx, "海风镇"); return nil })
 	from, to := at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000")
 	daysOf := func(tx gridbot.Tx, userID string) uint32 {
-		f, err := tx.PeriodFacts(a.ID, from, to)
+		f, err := tx.PeriodFacts(a.ID, from, to, lookback)
 		must(t, err)
 		var days uint32
 		for _, c := range f.CheckinDays {

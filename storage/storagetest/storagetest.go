@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"IssueLifecycle", testIssueLifecycle},
 		{"DeliberationConfirm", testDeliberationConfirm},
 		{"Published", testPublished},
+		{"Audit", testAudit},
 		{"BasePoints", testBasePoints},
 		{"Refusals", testRefusals},
 		{"Rollback", testRollback},

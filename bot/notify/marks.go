@@ -20,6 +20,9 @@ type marks struct {
 	ids   []int64
 	timer *time.Timer
 	wg    sync.WaitGroup // flushes in flight
+	// failing is when writing marks started to fail (the store down): they
+	// are retried until the fast lease is nearly over (retry.go).
+	failing time.Time
 }
 
 // add queues id's mark and makes sure a flush follows.
@@ -31,7 +34,7 @@ func (m *marks) add(id int64) {
 		m.wg.Add(1)
 		m.timer = time.AfterFunc(m.w.opt.FlushEvery, func() {
 			defer m.wg.Done()
-			m.flush(context.Background())
+			m.flushOrRetry(context.Background())
 		})
 	}
 }

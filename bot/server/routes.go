@@ -38,8 +38,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ok\n")
 }
 
-// readyz says whether callbacks can be handled: the store answered its
-// probe (a trivial read, remembered for a second). A load balancer takes a
+// readyz says whether callbacks can be handled: the store answers its
+// probe (a trivial read within 500 ms; the drainer and /metrics reuse the
+// answer for a second). A load balancer takes a
 // replica that fails it out of rotation; the journal still keeps what
 // reaches it meanwhile. Redis down is "degraded", still ready: it only
 // speeds things up. The outage is logged by the drainer, not per probe.
@@ -47,7 +48,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.probe.Err(ctx); err != nil {
+	if err := s.probe.Check(ctx); err != nil {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		io.WriteString(w, "store unavailable\n")
 		return

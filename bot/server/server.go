@@ -83,8 +83,8 @@ type Server struct {
 	pipe    *bot.Pipeline
 	towns   []*town
 	mux     *http.ServeMux
-	replies sync.WaitGroup // the replies being sent
-	workers *workers       // send them
+	replies sync.WaitGroup   // the replies being sent
+	workers *workers         // send them
 	probe   *journal.Probe   // does the store answer (cached a second)
 	drainer *journal.Drainer // nil without a journal
 

@@ -187,8 +187,8 @@ func newReplica(t *testing.T, name, bin, root string, pg *postgres, rd *redis, s
 		"GRIDBOT_WECOM_API_BASE="+sinkBase,
 		"GRIDBOT_USER_RATE=0",
 		"GRIDBOT_JOURNAL_DIR="+jdir,
-		"GRIDBOT_REPLY_LEASE=5s",
-		"GRIDBOT_OUTBOX_LEASE=15s",
+		"GRIDBOT_REPLY_LEASE=20s",
+		"GRIDBOT_OUTBOX_LEASE=30s",
 	)
 	var err error
 	if rp.log, err = os.Create(filepath.Join(root, "serve-"+name+".log")); err != nil {

@@ -296,7 +296,7 @@ func TestFaults(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	time.Sleep(3 * time.Second) // anything doubled would show by now (leases are 5 s)
+	time.Sleep(3 * time.Second) // anything doubled would show by now (a double would come from a lease running out)
 
 	stored := storedIssues(t, pg)
 	h.report(stored, sent)

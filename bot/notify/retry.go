@@ -11,11 +11,17 @@ import (
 // written again when the store did not take them.
 const MarkRetryWait = 500 * time.Millisecond
 
+// MarkRetryFor bounds the retries of the "delivered" marks.
+const MarkRetryFor = 5 * time.Minute
+
 // flushOrRetry writes the marks collected so far; when the store does not
 // take them (it is restarting), it keeps them and tries again every
-// MarkRetryWait while the jobs' fast lease lasts, rather than leave replies
-// that went out to be sent a second time when the lease ends. One line is
-// logged per failing stretch, not one per attempt.
+// MarkRetryWait, for MarkRetryFor at most, rather than leave replies that
+// went out to be sent a second time when the lease ends. The marks check
+// only the claim, not its time: written after the lease ran out, they still
+// hold as long as no other worker took the job meanwhile (their polls are
+// seconds apart, the retries half a second). One line is logged per failing
+// stretch, not one per attempt.
 func (m *marks) flushOrRetry(ctx context.Context) {
 	m.mu.Lock()
 	ids := m.ids
@@ -39,7 +45,7 @@ func (m *marks) flushOrRetry(ctx context.Context) {
 		if first {
 			m.failing = time.Now()
 		}
-		if time.Since(m.failing) < m.w.opt.FastLease-2*MarkRetryWait {
+		if time.Since(m.failing) < MarkRetryFor && !m.stopping {
 			if first {
 				m.w.opt.Logger.Warn("notify: cannot record deliveries yet; retrying while the store is unreachable",
 					"jobs", len(ids), "err", err)

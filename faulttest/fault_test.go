@@ -86,7 +86,6 @@ type harness struct {
 	wg     sync.WaitGroup
 	seq    atomic.Int64
 	lateN  atomic.Int64
-	status map[string]int
 }
 
 func (h *harness) note(ph, s string) {

@@ -80,12 +80,12 @@ type harness struct {
 	client   *http.Client
 	senders  []sender
 
-	mu     sync.Mutex
-	msgs   []*msg
-	notes  map[string][]string
-	wg     sync.WaitGroup
-	seq    atomic.Int64
-	lateN  atomic.Int64
+	mu    sync.Mutex
+	msgs  []*msg
+	notes map[string][]string
+	wg    sync.WaitGroup
+	seq   atomic.Int64
+	lateN atomic.Int64
 }
 
 func (h *harness) note(ph, s string) {

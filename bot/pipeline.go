@@ -63,8 +63,13 @@ type Pipeline struct {
 	// command's transaction; without it (console, replay) they are only
 	// returned in Result.Out.
 	Notifier Notifier
+	// Journal, when set, keeps a message whose transaction failed (the
+	// store unreachable, mostly) durably before it is answered; its drainer
+	// runs it again through Drain (journal.go).
+	Journal  Journal
 	Clock    gridbot.Clock // "now" for a message without a time
 	Logger   *slog.Logger
+	kvWarned warnOnce // Redis down: one warning a minute, not one a message
 }
 
 // New returns a pipeline on st with h, answering to DefaultBotNames.
@@ -78,6 +83,8 @@ const (
 	OK          = ""             // the command ran and committed
 	Duplicate   = "duplicate"    // the message was handled before; no reply
 	RateLimited = "rate_limited" // the member is over UserRate; answered, nothing run
+	Journaled   = "journaled"    // kept in the journal: answered, run when the store is back
+	Unavailable = "unavailable"  // neither the store nor the journal took it: the platform must retry
 )
 
 // Result is what became of one message.
@@ -91,7 +98,11 @@ type Result struct {
 	// rate limit's and an internal error's (see Process).
 	Direct  []gridbot.Notice
 	Command string // the canonical command word, "" when none was recognised
-	Code    string // OK, Duplicate, RateLimited, or the gridbot error code of the refusal
+	Code    string // OK, Duplicate, RateLimited, Journaled, Unavailable, or the gridbot error code of the refusal
+	// Err is the internal error behind Code EINTERNAL, Journaled or
+	// Unavailable; Retried says a Journaled message was journaled before.
+	Err     error
+	Retried bool
 }
 
 // errDuplicate marks a ClaimMessage conflict, as opposed to a command's own
@@ -105,15 +116,31 @@ func (p *Pipeline) Handle(ctx context.Context, m gridbot.Message) []gridbot.Outb
 
 // Process handles one inbound message and says what became of it.
 func (p *Pipeline) Process(ctx context.Context, m gridbot.Message) Result {
+	return p.process(ctx, m, false, false)
+}
+
+// Drain runs a journaled message again, without its admission (it was
+// admitted when it arrived) and as at its own time. An internal error
+// comes back as EINTERNAL with Err and nothing answered, unless final:
+// then the member is told 系统内部错误 (Direct) and the error logged.
+func (p *Pipeline) Drain(ctx context.Context, m gridbot.Message, final bool) Result {
+	return p.process(ctx, m, true, final)
+}
+
+func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final bool) Result {
 	if m.At.IsZero() {
 		m.At = gridbot.SystemClock{}.Now()
 		if p.Clock != nil {
 			m.At = p.Clock.Now()
 		}
 	}
-	key, res, done := p.admit(ctx, m)
-	if done {
-		return res
+	var key string
+	var res Result
+	if !drain {
+		var done bool
+		if key, res, done = p.admit(ctx, m); done {
+			return res
+		}
 	}
 	text := StripBotNames(m.Text, p.BotNames)
 	if strings.TrimSpace(text) == "" && m.Location != nil {
@@ -151,6 +178,11 @@ func (p *Pipeline) Process(ctx context.Context, m gridbot.Message) Result {
 		res.Code = Duplicate
 		return res
 	case err == nil:
+	case code == gridbot.EINTERNAL && drain && !final:
+		res.Code, res.Err = code, err
+		return res
+	case code == gridbot.EINTERNAL && !drain && p.Journal != nil && m.MsgID != "":
+		return p.keep(ctx, m, key, res, err)
 	case code == gridbot.EINTERNAL:
 		// Nothing was recorded and the message is not claimed: let the
 		// platform's retry in. The apology is not queued: keyed by the
@@ -179,6 +211,11 @@ func (p *Pipeline) Process(ctx context.Context, m gridbot.Message) Result {
 		if errors.Is(cerr, errDuplicate) {
 			res.Code = Duplicate
 			return res
+		} else if cerr != nil && drain && !final {
+			res.Code, res.Err = gridbot.EINTERNAL, cerr
+			return res
+		} else if cerr != nil && !drain && p.Journal != nil && m.MsgID != "" {
+			return p.keep(ctx, m, key, res, cerr)
 		} else if cerr != nil {
 			p.logger().Warn("claiming a refused message failed; answering it directly", "msgid", m.MsgID, "err", cerr)
 			res.Direct, jobs = notices, nil
@@ -211,7 +248,9 @@ func (p *Pipeline) admit(ctx context.Context, m gridbot.Message) (key string, re
 	cancel()
 	switch {
 	case err != nil:
-		p.logger().Warn("dedupe filter and rate limiter unavailable; the store decides and the command goes through", "err", err)
+		if p.kvWarned.due() {
+			p.logger().Warn("dedupe filter and rate limiter unavailable; the store decides and the command goes through (said once a minute while it lasts)", "err", err)
+		}
 		return "", Result{}, false
 	case !v.First:
 		return key, Result{Code: Duplicate}, true

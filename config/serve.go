@@ -43,6 +43,8 @@ type Serve struct {
 	// Towns come from GRIDBOT_CONFIG_FILE, each served under /PATH/….
 	Towns      []Town
 	ConfigFile string // GRIDBOT_CONFIG_FILE
+	// Durability: the journal and the outbox's leases (journal.go).
+	Durability
 }
 
 // Town is one town's platform credentials.
@@ -144,6 +146,11 @@ func LoadServe(getenv Getenv) (*Serve, error) {
 		}
 		s.RankingTTL = d
 	}
+	d, err := loadDurability(getenv)
+	if err != nil {
+		return nil, err
+	}
+	s.Durability = d
 	t, err := loadTown(getenv)
 	if err != nil {
 		return nil, err

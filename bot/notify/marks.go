@@ -20,6 +20,10 @@ type marks struct {
 	ids   []int64
 	timer *time.Timer
 	wg    sync.WaitGroup // flushes in flight
+	// failing is when writing marks started to fail (the store down): they
+	// are retried until the fast lease is nearly over (retry.go).
+	failing  time.Time
+	stopping bool // Flush was called: no more retries
 }
 
 // add queues id's mark and makes sure a flush follows.
@@ -31,7 +35,7 @@ func (m *marks) add(id int64) {
 		m.wg.Add(1)
 		m.timer = time.AfterFunc(m.w.opt.FlushEvery, func() {
 			defer m.wg.Done()
-			m.flush(context.Background())
+			m.flushOrRetry(context.Background())
 		})
 	}
 }
@@ -66,6 +70,7 @@ func (m *marks) flush(ctx context.Context) {
 // written: before shutting down, and before a test reads the store.
 func (w *Worker) Flush(ctx context.Context) {
 	w.marks.mu.Lock()
+	w.marks.stopping = true
 	if t := w.marks.timer; t != nil && t.Stop() {
 		w.marks.timer = nil
 		w.marks.wg.Done()
@@ -73,4 +78,7 @@ func (w *Worker) Flush(ctx context.Context) {
 	w.marks.mu.Unlock()
 	w.marks.flush(ctx)
 	w.marks.wg.Wait()
+	w.marks.mu.Lock()
+	w.marks.stopping = false
+	w.marks.mu.Unlock()
 }

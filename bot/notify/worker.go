@@ -182,13 +182,19 @@ func (s *Stats) add(o Stats) {
 // nil: the serve command starts it in a goroutine. An error of one round
 // (the store unreachable) is logged and the round tried again later.
 func (w *Worker) Run(ctx context.Context) error {
+	var failing time.Time // one line per failing stretch, not one per round
 	for {
 		s, err := w.RunOnce(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if err != nil {
-			w.opt.Logger.Error("outbox: delivery round failed", "err", err)
+		switch {
+		case err != nil && failing.IsZero():
+			failing = time.Now()
+			w.opt.Logger.Warn("outbox: delivery rounds failing (the store unreachable?); retrying every poll", "err", err)
+		case err == nil && !failing.IsZero():
+			w.opt.Logger.Info("outbox: delivery rounds working again", "seconds", int(time.Since(failing).Seconds()))
+			failing = time.Time{}
 		}
 		if err != nil || s.Claimed == 0 {
 			if w.opt.Sleep(ctx, w.opt.Poll) != nil {

@@ -108,10 +108,12 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, endpoint string
 		outcome = metrics.Limited
 	case gridbot.EINTERNAL:
 		outcome = metrics.Error
+	case bot.Journaled, bot.Unavailable:
+		outcome = s.journaled(res)
 	default:
 		outcome = metrics.Refused
 	}
-	if res.Code != bot.Duplicate && res.Code != bot.RateLimited {
+	if res.Code != bot.Duplicate && res.Code != bot.RateLimited && res.Code != bot.Journaled && res.Code != bot.Unavailable {
 		cmd := res.Command
 		if cmd == "" {
 			cmd = "unknown"
@@ -119,6 +121,14 @@ func (s *Server) deliver(w http.ResponseWriter, r *http.Request, endpoint string
 		s.metrics.Commands.WithLabelValues(endpoint, cmd).Observe(elapsed.Seconds())
 	}
 	s.metrics.Callbacks.WithLabelValues(endpoint, outcome).Inc()
+	if res.Code == bot.Unavailable {
+		// Neither the store nor the journal took it: not acknowledged, so
+		// that the platform retries (WeCom: when it gets no 200).
+		s.log.Error("callback refused: the store and the journal both failed", "endpoint", endpoint,
+			"msgid", m.MsgID, "err", res.Err)
+		http.Error(w, "store and journal unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	s.log.Info("callback", "endpoint", endpoint, "town", m.TownID, "msgid", m.MsgID, "sender", m.SenderID,
 		"command", res.Command, "outcome", outcome, "ms", elapsed.Milliseconds())
 	if res.Code != bot.Duplicate && m.Reply.Channel != "" && m.Reply.Address == "" {

@@ -91,7 +91,8 @@ func TestRedisDown(t *testing.T) {
 	if got := h.send(bottest.Member1, bottest.Group1, "@网格助手 上报 井盖缺失"); !strings.Contains(got, "问题#2") {
 		t.Fatalf("second command: %q", got)
 	}
-	if resp, err := http.Get(h.http.URL + "/readyz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+	// Redis is an accelerator: without it the replica still serves (degraded).
+	if resp, err := http.Get(h.http.URL + "/readyz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("/readyz with Redis down: %v %v", resp, err)
 	}
 }

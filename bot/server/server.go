@@ -20,6 +20,7 @@ import (
 
 	"gridbot"
 	"gridbot/bot"
+	"gridbot/bot/journal"
 	"gridbot/bot/metrics"
 	"gridbot/bot/notify"
 	"gridbot/config"
@@ -62,6 +63,10 @@ type Deps struct {
 	// Notify tunes the notifier the server builds (its HTTP client, clock,
 	// logger and channels are the server's); tests shorten its waits.
 	Notify notify.Options
+	// Journal, when set, keeps the callbacks the store cannot take, to
+	// drain into it later (bot/journal); nil: they are answered with an
+	// apology and left to the platform's retry.
+	Journal *journal.Journal
 }
 
 // Server is gridbot serve. New builds it, Handler serves its routes (tests
@@ -78,8 +83,10 @@ type Server struct {
 	pipe    *bot.Pipeline
 	towns   []*town
 	mux     *http.ServeMux
-	replies sync.WaitGroup // the replies being sent
-	workers *workers       // send them
+	replies sync.WaitGroup   // the replies being sent
+	workers *workers         // send them
+	probe   *journal.Probe   // does the store answer (cached a second)
+	drainer *journal.Drainer // nil without a journal
 
 	// Knobs, set from the constants above; tests shorten them.
 	MaxBody         int64
@@ -143,6 +150,7 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 	s.pipe.Logger = s.log
 	s.pipe.Gate, s.pipe.UserRate, s.pipe.KVTimeout = s.kv, cfg.UserRate, KVTimeout
 	s.pipe.Notifier = s.notify
+	s.setupJournal(d.Journal)
 
 	towns := cfg.Towns
 	if cfg.Default.Enabled() || len(cfg.Towns) == 0 {
@@ -198,6 +206,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("gridbot serve listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	dctx, stopDrainer := context.WithCancel(context.WithoutCancel(ctx))
+	drained := make(chan struct{})
+	go func() { s.runDrainer(dctx); close(drained) }()
+	defer func() { stopDrainer(); <-drained }()
 	select {
 	case err := <-errc:
 		return err

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"gridbot/bot/journal"
+	"gridbot/bot/notify"
 	"gridbot/bot/server"
 	"gridbot/config"
 	"gridbot/handlers"
@@ -80,7 +82,18 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	h := handlers.New(rules)
 	h.Board = results.NewBoard(scfg.RankingTTL)
-	srv, err := server.New(scfg, server.Deps{Store: st, KV: k, Handler: h, Logger: log, Clock: e.Clock})
+	// The journal keeps what the store cannot take while it is unreachable;
+	// each replica has its own, on local disk.
+	j, err := journal.Open(scfg.JournalDir)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if n := j.Len(); n > 0 {
+		log.Info("journal opened with messages to drain", "dir", scfg.JournalDir, "pending", n)
+	}
+	srv, err := server.New(scfg, server.Deps{Store: st, KV: k, Handler: h, Logger: log, Clock: e.Clock, Journal: j,
+		Notify: notify.Options{FastLease: scfg.ReplyLease, Lease: scfg.OutboxLease}})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,443 @@
+// Package faulttest drives two `gridbot serve` replicas from outside, as
+// WeCom would, on a PostgreSQL and a Redis of the test's own, and breaks
+// things on the way: kill -9 of a replica, Redis restarted empty,
+// PostgreSQL stopped for 10 s (with and without a replica killed while it
+// journals), and a reply endpoint refusing 10% of first attempts. Every
+// callback is delivered one to four times to either replica. It asserts
+// that every acknowledged message is stored exactly once and answered
+// exactly once, and prints what happened per fault.
+//
+// Short form (default, about two minutes): go test ./faulttest
+// Long form: GRIDBOT_FAULT_LONG=30m go test ./faulttest -timeout 40m -v
+package faulttest
+
+import (
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+
+// Rate is the messages a second offered (each delivered 1–4 times).
+const Rate = 20
+
+type sender struct{ user, chat string }
+
+func senders(t *testing.T) []sender {
+	f, err := os.Open("../examples/roster.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []sender
+	for _, r := range rows[1:] {
+		if r[2] == "网格员" || r[2] == "网格长" {
+			out = append(out, sender{r[0], "chat-" + r[3]})
+		}
+	}
+	return out
+}
+
+// msg is one message of the run and what became of its deliveries.
+type msg struct {
+	id, phase  string
+	sent       time.Time
+	deliveries atomic.Int32
+	acked      atomic.Bool
+	failures   sync.Map // status → count
+}
+
+// phase is one stretch of the run with its fault.
+type phase struct {
+	name  string
+	dur   time.Duration
+	fault func(h *harness) // run in the background at the phase's start
+	late  bool             // also re-deliver messages acknowledged earlier (late platform retries)
+}
+
+type harness struct {
+	t        *testing.T
+	pg       *postgres
+	rd       *redis
+	replicas []*replica
+	sink     *sink
+	client   *http.Client
+	senders  []sender
+
+	mu    sync.Mutex
+	msgs  []*msg
+	notes map[string][]string
+	wg    sync.WaitGroup
+	seq   atomic.Int64
+	lateN atomic.Int64
+}
+
+func (h *harness) note(ph, s string) {
+	h.mu.Lock()
+	h.notes[ph] = append(h.notes[ph], s)
+	h.mu.Unlock()
+}
+
+// fire sends one new message: 1–4 deliveries to either replica, and, when
+// none was answered 200, up to three more (WeCom's retries), a second apart.
+func (h *harness) fire(ph string) {
+	n := h.seq.Add(1)
+	s := h.senders[randn(len(h.senders))]
+	m := &msg{id: fmt.Sprintf("F%06d", n), phase: ph, sent: time.Now()}
+	rm := robotMessage{MsgID: "fault-" + m.id, AIBotID: "aibot", ChatID: s.chat, ChatType: "group", MsgType: "text",
+		ResponseURL: h.sink.url(m.id)}
+	rm.From.UserID = s.user
+	rm.Text.Content = "@网格助手 上报 " + m.id + " 故障演练：路灯不亮"
+	h.mu.Lock()
+	h.msgs = append(h.msgs, m)
+	h.mu.Unlock()
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		k := 1 + randn(4)
+		for i := 0; i < k || (!m.acked.Load() && i < k+3); i++ {
+			if i > 0 {
+				if m.acked.Load() {
+					time.Sleep(time.Duration(randn(1500)) * time.Millisecond)
+				} else {
+					time.Sleep(time.Second)
+				}
+			}
+			rp := h.replicas[randn(len(h.replicas))]
+			m.deliveries.Add(1)
+			ok, why := deliver(h.client, rp.url(), rm)
+			if ok {
+				m.acked.Store(true)
+			} else {
+				v, _ := m.failures.LoadOrStore(why, new(atomic.Int32))
+				v.(*atomic.Int32).Add(1)
+			}
+		}
+	}()
+}
+
+// late re-delivers a message acknowledged earlier: it must change nothing.
+func (h *harness) late() {
+	h.mu.Lock()
+	var old *msg
+	for i := 0; i < 5 && len(h.msgs) > 50; i++ {
+		if c := h.msgs[randn(len(h.msgs)-50)]; c.acked.Load() {
+			old = c
+			break
+		}
+	}
+	h.mu.Unlock()
+	if old == nil {
+		return
+	}
+	h.lateN.Add(1)
+	s := h.senders[0]
+	rm := robotMessage{MsgID: "fault-" + old.id, AIBotID: "aibot", ChatID: s.chat, ChatType: "group", MsgType: "text",
+		ResponseURL: h.sink.url(old.id)}
+	rm.From.UserID = s.user
+	rm.Text.Content = "@网格助手 上报 " + old.id + " 故障演练：路灯不亮"
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		deliver(h.client, h.replicas[randn(len(h.replicas))].url(), rm)
+	}()
+}
+
+func (h *harness) runPhase(p phase) {
+	h.t.Logf("phase %q (%s)", p.name, p.dur)
+	done := make(chan struct{})
+	if p.fault != nil {
+		go func() { defer close(done); p.fault(h) }()
+	} else {
+		close(done)
+	}
+	tick := time.NewTicker(time.Second / Rate)
+	defer tick.Stop()
+	end := time.Now().Add(p.dur)
+	for time.Now().Before(end) {
+		<-tick.C
+		h.fire(p.name)
+		if p.late && randn(4) == 0 {
+			h.late()
+		}
+	}
+	<-done
+}
+
+func sleep(d time.Duration) { time.Sleep(d) }
+
+func TestFaults(t *testing.T) {
+	pgbin := pgBin()
+	redisBin, rerr := exec.LookPath("redis-server")
+	if pgbin == "" || rerr != nil {
+		msg := "the fault test needs PostgreSQL's initdb/pg_ctl (/usr/lib/postgresql/*/bin) and redis-server; .ci/run installs them"
+		if os.Getenv("GRIDBOT_REQUIRE_SERVICES") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	long := time.Duration(0)
+	if v := os.Getenv("GRIDBOT_FAULT_LONG"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			t.Fatalf("GRIDBOT_FAULT_LONG=%q: %v", v, err)
+		}
+		long = d
+	} else if testing.Short() {
+		t.Skip("the fault test takes about two minutes; not in -short")
+	}
+	dir := t.TempDir()
+	pgroot, err := os.MkdirTemp("", "gridbot-fault-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(pgroot) })
+	bin := buildGridbot(t, dir)
+	pg := startPostgres(t, pgbin, pgroot)
+	rd := startRedis(t, redisBin)
+	sk, err := startSink(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sk.srv.Close()
+	env := append(os.Environ(), "GRIDBOT_DATABASE_URL="+pg.url())
+	run(t, bin, env, "import", "roster", "--town", town, "../examples/roster.csv")
+
+	h := &harness{t: t, pg: pg, rd: rd, sink: sk, senders: senders(t), notes: map[string][]string{},
+		client: &http.Client{Timeout: 5 * time.Second}}
+	h.replicas = []*replica{
+		newReplica(t, "A", bin, dir, pg, rd, sk.base),
+		newReplica(t, "B", bin, dir, pg, rd, sk.base),
+	}
+	a, b := h.replicas[0], h.replicas[1]
+
+	killA := phase{name: "kill -9 of a replica", dur: 12 * time.Second, fault: func(h *harness) {
+		sleep(time.Second)
+		a.kill9()
+		sleep(3 * time.Second)
+		a.start(t)
+	}}
+	redisEmpty := phase{name: "Redis restarted empty", dur: 10 * time.Second, late: true, fault: func(h *harness) {
+		sleep(time.Second)
+		rd.kill()
+		sleep(time.Second)
+		rd.start(t)
+	}}
+	pgDown := phase{name: "PostgreSQL stopped 10 s", dur: 22 * time.Second, late: true, fault: func(h *harness) {
+		sleep(time.Second)
+		pg.stop(t)
+		sleep(4 * time.Second)
+		h.note("PostgreSQL stopped 10 s", fmt.Sprintf("/readyz during the outage: A %d, B %d", a.ready(), b.ready()))
+		sleep(6 * time.Second)
+		pg.start(t)
+		sleep(3 * time.Second)
+		h.note("PostgreSQL stopped 10 s", fmt.Sprintf("/readyz after: A %d, B %d", a.ready(), b.ready()))
+	}}
+	pgDownKill := phase{name: "PostgreSQL stopped 10 s + kill -9 of a journaling replica", dur: 20 * time.Second,
+		fault: func(h *harness) {
+			sleep(time.Second)
+			pg.stop(t)
+			sleep(5 * time.Second)
+			b.kill9() // with messages in its journal
+			sleep(5 * time.Second)
+			pg.start(t)
+			sleep(time.Second)
+			b.start(t) // serve needs the store to start; its journal drains then
+		}}
+	steady := phase{name: "no fault", dur: 8 * time.Second}
+	phases := []phase{steady, killA, redisEmpty, pgDown, pgDownKill}
+	start := time.Now()
+	if long > 0 {
+		// A steady rate with a fault every few minutes, in turn.
+		faults := []phase{killA, redisEmpty, pgDown, pgDownKill}
+		phases = nil
+		for i, total := 0, time.Duration(0); total < long; i++ {
+			gap := steady
+			gap.dur = 2 * time.Minute
+			f := faults[i%len(faults)]
+			phases = append(phases, gap, f)
+			total += gap.dur + f.dur
+		}
+	}
+	for _, p := range phases {
+		h.runPhase(p)
+	}
+	h.wg.Wait()
+	sent := time.Since(start)
+
+	// Settle: every acknowledged message answered, or a minute passed.
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		missing := 0
+		for _, m := range h.msgs {
+			if n, _, _ := sk.reply(m.id); m.acked.Load() && n == 0 {
+				missing++
+			}
+		}
+		if missing == 0 {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	time.Sleep(3 * time.Second) // anything doubled would show by now (a double would come from a lease running out)
+
+	stored := storedIssues(t, pg)
+	h.report(stored, sent)
+}
+
+var issueTag = regexp.MustCompile(`F\d{6}`)
+
+// storedIssues counts the issues stored per message tag.
+func storedIssues(t *testing.T, pg *postgres) map[string]int {
+	db, err := sql.Open("pgx", pg.url())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT description FROM issues`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		if tag := issueTag.FindString(d); tag != "" {
+			out[tag]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+type row struct {
+	msgs, deliveries, acked, notAcked, lost, unanswered, doubledStore, doubledReply, replies, internal int
+	delays                                                                                             []time.Duration
+}
+
+func (h *harness) report(stored map[string]int, sent time.Duration) {
+	t := h.t
+	byPhase := map[string]*row{}
+	var order []string
+	total := &row{}
+	var problems []string
+	for _, m := range h.msgs {
+		r := byPhase[m.phase]
+		if r == nil {
+			r = &row{}
+			byPhase[m.phase] = r
+			order = append(order, m.phase)
+		}
+		n, text, at := h.sink.reply(m.id)
+		for _, x := range []*row{r, total} {
+			x.msgs++
+			x.deliveries += int(m.deliveries.Load())
+			x.replies += n
+			if strings.Contains(text, "系统内部错误") {
+				x.internal++
+			}
+			if stored[m.id] > 1 {
+				x.doubledStore++
+			}
+			if n > 1 {
+				x.doubledReply++
+			}
+			if m.acked.Load() {
+				x.acked++
+				if stored[m.id] == 0 {
+					x.lost++
+				}
+				if n == 0 {
+					x.unanswered++
+				} else {
+					x.delays = append(x.delays, at.Sub(m.sent))
+				}
+			} else {
+				x.notAcked++
+			}
+		}
+		switch {
+		case m.acked.Load() && stored[m.id] != 1:
+			problems = append(problems, fmt.Sprintf("%s (%s): acknowledged, stored %d times", m.id, m.phase, stored[m.id]))
+		case m.acked.Load() && n != 1:
+			problems = append(problems, fmt.Sprintf("%s (%s): acknowledged, %d replies", m.id, m.phase, n))
+		case !m.acked.Load() && (stored[m.id] > 1 || n > 1 || n != stored[m.id]):
+			problems = append(problems, fmt.Sprintf("%s (%s): not acknowledged, stored %d times, %d replies", m.id, m.phase, stored[m.id], n))
+		}
+		if strings.Contains(text, "系统内部错误") {
+			problems = append(problems, fmt.Sprintf("%s (%s): answered 系统内部错误", m.id, m.phase))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nfault test: %d messages in %s at %d/s, %d late re-deliveries of stored messages, %d first reply POSTs refused by the sink\n",
+		total.msgs, sent.Round(time.Second), Rate, h.lateN.Load(), h.sink.refused)
+	fmt.Fprintf(&b, "| %-58s | %5s | %6s | %5s | %5s | %4s | %7s | %7s | %8s | %10s |\n", "fault", "msgs", "deliv", "acked", "n-ack", "lost", "no-repl", "doubled", "internal", "reply p50/max")
+	fmt.Fprintf(&b, "|%s|\n", strings.Repeat("-", 140))
+	line := func(name string, r *row) {
+		sort.Slice(r.delays, func(i, j int) bool { return r.delays[i] < r.delays[j] })
+		p50, mx := time.Duration(0), time.Duration(0)
+		if len(r.delays) > 0 {
+			p50, mx = r.delays[len(r.delays)/2], r.delays[len(r.delays)-1]
+		}
+		fmt.Fprintf(&b, "| %-58s | %5d | %6d | %5d | %5d | %4d | %7d | %7d | %8d | %4.1fs/%4.1fs |\n", name, r.msgs, r.deliveries, r.acked,
+			r.notAcked, r.lost, r.unanswered, r.doubledStore+r.doubledReply, r.internal, p50.Seconds(), mx.Seconds())
+	}
+	for _, p := range order {
+		line(p, byPhase[p])
+	}
+	line("total", total)
+	for _, p := range order {
+		for _, n := range h.notes[p] {
+			fmt.Fprintf(&b, "  %s: %s\n", p, n)
+		}
+	}
+	for _, rp := range h.replicas {
+		fmt.Fprintf(&b, "  replica %s since its last start: journaled %.0f, retries absorbed %.0f, drained %.0f, already stored %.0f, refused %.0f, failed %.0f\n",
+			rp.name, rp.metric(`gridbot_journal_messages_total{event="journaled"}`), rp.metric(`gridbot_journal_messages_total{event="retried"}`),
+			rp.metric(`gridbot_journal_messages_total{event="drained"}`), rp.metric(`gridbot_journal_messages_total{event="duplicate"}`),
+			rp.metric(`gridbot_journal_messages_total{event="refused"}`), rp.metric(`gridbot_journal_messages_total{event="failed"}`))
+	}
+	fmt.Fprintf(&b, "  (acked: answered 200 at least once; n-ack: never answered 200, the platform gave up; lost: acked, not stored; no-repl: acked, no reply; doubled: stored or replied twice)\n")
+	t.Log(b.String())
+	fmt.Fprintln(os.Stderr, b.String())
+	if total.acked == 0 {
+		t.Fatal("nothing was acknowledged: the replicas did not take the callbacks (see the serve-*.log files)")
+	}
+	for i, p := range problems {
+		if i == 20 {
+			t.Errorf("… and %d more", len(problems)-20)
+			break
+		}
+		t.Error(p)
+	}
+	if len(problems) > 0 {
+		for _, rp := range h.replicas {
+			if data, err := os.ReadFile(rp.log.Name()); err == nil {
+				keep := filepath.Join(os.TempDir(), "gridbot-fault-"+rp.name+".log")
+				os.WriteFile(keep, data, 0o644)
+				t.Logf("replica %s's log kept at %s", rp.name, keep)
+			}
+		}
+	}
+}

@@ -158,10 +158,11 @@ func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final 
 		// second, separate claim would queue behind the write lock twice.)
 		err = p.Store.Update(ctx, func(tx gridbot.Tx) error {
 			jobs = nil
-			if err := claim(tx, m); err != nil {
+			sender, err := claimFrom(tx, m, call)
+			if err != nil {
 				return err
 			}
-			reply, err := p.run(ctx, tx, m, call)
+			reply, err := p.run(ctx, tx, m, call, sender)
 			if err != nil {
 				return err
 			}
@@ -307,15 +308,41 @@ func (p *Pipeline) logger() *slog.Logger {
 	return p.Logger
 }
 
-// run authorizes the sender and runs the command in tx.
-func (p *Pipeline) run(ctx context.Context, tx gridbot.Tx, m gridbot.Message, call *handlers.Call) (*handlers.Reply, error) {
+// senderClaimer is a Tx that claims a message and reads its sender in one
+// statement (sqldb on PostgreSQL): ECONFLICT when claimed before, else the
+// sender as PersonByUserID gives them.
+type senderClaimer interface {
+	ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string) (gridbot.Person, error)
+}
+
+// claimFrom claims the message in tx and reads its sender, unless the
+// command needs none: in one statement when tx can (senderClaimer). A
+// sender not in the roster, or no longer active, is a Person with only
+// their UserID (handlers.Sender).
+func claimFrom(tx gridbot.Tx, m gridbot.Message, call *handlers.Call) (gridbot.Person, error) {
 	sender := gridbot.Person{UserID: m.SenderID}
-	if !(call.Cmd.Public && call.Cmd.NoSender) {
-		var err error
-		if sender, err = handlers.Sender(tx, m.TownID, m.SenderID); err != nil {
-			return nil, err
+	needed := !(call.Cmd.Public && call.Cmd.NoSender)
+	if sc, ok := tx.(senderClaimer); ok && needed && m.MsgID != "" {
+		p, err := sc.ClaimMessageFrom(m.TownID, m.Platform, m.MsgID, m.At, m.SenderID)
+		switch code := gridbot.ErrorCode(err); {
+		case code == gridbot.ECONFLICT:
+			return sender, errDuplicate
+		case code == gridbot.ENOTFOUND || (err == nil && !p.Active):
+			return sender, nil
 		}
+		return p, err
 	}
+	if err := claim(tx, m); err != nil {
+		return sender, err
+	}
+	if !needed {
+		return sender, nil
+	}
+	return handlers.Sender(tx, m.TownID, m.SenderID)
+}
+
+// run authorizes the sender and runs the command in tx.
+func (p *Pipeline) run(ctx context.Context, tx gridbot.Tx, m gridbot.Message, call *handlers.Call, sender gridbot.Person) (*handlers.Reply, error) {
 	if err := handlers.Authorize(call.Cmd, sender); err != nil {
 		return nil, err
 	}

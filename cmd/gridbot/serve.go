@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
 	"strings"
+	"time"
 
 	"gridbot/bot/journal"
 	"gridbot/bot/notify"
@@ -33,6 +38,7 @@ GRIDBOT_TOWN 指定回调属于哪个镇（库中只有一个镇时可不设）�
 配置各自的路径与密钥。GRIDBOT_BOT_NAMES 机器人名字（逗号分隔，默认 网格助手）；GRIDBOT_USER_RATE 每人
 每分钟命令数上限（默认 10，0 为不限）；GRIDBOT_RANKING_TTL 全镇排行的复用时长（默认 30s，0 为每次
 重新结算；「积分」的明细始终实时，名次按不超过该时长前的排行）。多副本运行时请使用 PostgreSQL 与 Redis（GRIDBOT_REDIS_URL）。
+GRIDBOT_PPROF_ADDR（默认不开）在另一个地址（如 127.0.0.1:6060）上提供 Go 的 /debug/pprof/，供性能分析；只应监听本机。
 收到 SIGTERM 后不再接收新连接，处理完进行中的回调并发完回复后退出。`,
 		Run: runServe,
 	})
@@ -64,6 +70,13 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	lines = append(lines, strings.Split(strings.TrimSpace(scfg.String()), "\n")...)
 	log.Info("configuration", "config", lines)
+	if addr := strings.TrimSpace(e.Getenv("GRIDBOT_PPROF_ADDR")); addr != "" {
+		stop, err := servePprof(addr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	st, err := e.Store(ctx)
 	if err != nil {
 		return err
@@ -111,4 +124,24 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 		err = werr
 	}
 	return err
+}
+
+// servePprof serves Go's profiles on addr, apart from the callbacks (off
+// unless GRIDBOT_PPROF_ADDR is set: profiles show the process's internals,
+// so keep addr on 127.0.0.1). stop closes the listener.
+func servePprof(addr string, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, errors.New("GRIDBOT_PPROF_ADDR: " + err.Error())
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go hs.Serve(ln)
+	log.Warn("pprof listening (GRIDBOT_PPROF_ADDR); keep it off the network", "addr", ln.Addr().String())
+	return func() { hs.Close() }, nil
 }

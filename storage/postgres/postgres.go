@@ -7,7 +7,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -37,6 +39,42 @@ var Dialect = sqldb.Dialect{
 	// is released when the migration transaction ends.
 	MigrationLock:   "SELECT pg_advisory_xact_lock(29117719582502772)",
 	UniqueViolation: isUniqueViolation,
+	Reads:           reads,
+	WritableCTE:     true,
+}
+
+// reads sends the queries to PostgreSQL in one pipelined batch on the
+// transaction's connection (one round trip instead of one each) and scans
+// their rows in order. Inside the open transaction the batch is part of it.
+func reads(ctx context.Context, c *sql.Conn, rs []sqldb.Read) error {
+	return c.Raw(func(dc any) error {
+		conn := dc.(*stdlib.Conn).Conn()
+		b := &pgx.Batch{}
+		for _, r := range rs {
+			b.Queue(r.Query, r.Args...)
+		}
+		br := conn.SendBatch(ctx, b)
+		for _, r := range rs {
+			rows, err := br.Query()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			for rows.Next() {
+				if err := r.Row(rows); err != nil {
+					rows.Close()
+					br.Close()
+					return err
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				br.Close()
+				return err
+			}
+		}
+		return br.Close()
+	})
 }
 
 // isUniqueViolation: SQLSTATE 23505, never the error's text.
@@ -55,6 +93,14 @@ func isUniqueViolation(err error) bool {
 // A DBA who prefers the server's own can put random_page_cost in the URL.
 var sessionDefaults = map[string]string{"random_page_cost": "1.1"}
 
+// DefaultMaxConns is the pool's size unless the URL sets pool_max_conns.
+// pgxpool's own default is the count of CPUs, at least 4: on a small machine
+// that let only 4 transactions run at once, each mostly waiting on round
+// trips and on the WAL flush of its commit, which PostgreSQL shares among the
+// commits waiting for it (group commit). 16, as many as pgbench's usual 16
+// clients, lets the waits overlap (README, Benchmarks).
+const DefaultMaxConns = 16
+
 // Open connects to the database at url (postgres://... or postgresql://...,
 // with any pgx connection parameters, search_path among them) and brings its
 // schema up to date. Close closes the pool too.
@@ -63,6 +109,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		// The error text may quote the URL and its password: say less.
 		return nil, fmt.Errorf("postgres: the database URL cannot be parsed")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = max(cfg.MaxConns, DefaultMaxConns)
 	}
 	for k, v := range sessionDefaults {
 		if _, set := cfg.ConnConfig.RuntimeParams[k]; !set {

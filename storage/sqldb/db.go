@@ -67,13 +67,25 @@ func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) 
 	if readOnly {
 		opts.Isolation = s.dialect.ViewIsolation
 	}
-	sqlTx, err := s.db.BeginTx(ctx, opts)
+	// With Dialect.Reads the transaction keeps its connection, on which
+	// tx.reads sends a batch of queries.
+	var conn *sql.Conn
+	begin := s.db.BeginTx
+	if s.dialect.Reads != nil {
+		var err error
+		if conn, err = s.db.Conn(ctx); err != nil {
+			return fmt.Errorf("sqldb: begin: %w", err)
+		}
+		defer conn.Close()
+		begin = conn.BeginTx
+	}
+	sqlTx, err := begin(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("sqldb: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
 
-	t := &tx{ctx: ctx, tx: sqlTx, d: s.dialect}
+	t := &tx{ctx: ctx, tx: sqlTx, conn: conn, d: s.dialect}
 	if err := fn(t); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"database/sql"
 	"strconv"
 	"strings"
@@ -57,6 +58,23 @@ type Dialect struct {
 	// unique or primary key violation, judged by the engine's error code and
 	// never by its text (IsUniqueViolation).
 	UniqueViolation func(err error) bool
+	// Reads, when set, runs independent queries of one transaction on its
+	// connection c in one round trip (PostgreSQL: a pipelined batch),
+	// scanning each query's rows in order with its Row; an error stops it.
+	// Unset (SQLite, in process), tx.reads runs them one after another.
+	// The SQL is the same either way.
+	Reads func(ctx context.Context, c *sql.Conn, reads []Read) error
+	// WritableCTE says a WITH clause may hold an INSERT (PostgreSQL):
+	// a message's claim and its sender's row are then one statement
+	// (ClaimMessageFrom), a report's number and its row another (SaveIssue).
+	WritableCTE bool
+}
+
+// Read is one query of Dialect.Reads and the function scanning each of its rows.
+type Read struct {
+	Query string
+	Args  []any
+	Row   func(r interface{ Scan(dest ...any) error }) error
 }
 
 // expand fills the dialect's placeholders into a migration.

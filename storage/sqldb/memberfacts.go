@@ -71,27 +71,24 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookba
 		return `, (SELECT ` + t.d.ListAgg + ` FROM ` + table + ` l WHERE l.` + idColumn + ` = f.id)`
 	}
 	in, actArgs := inList(args, grids)
-	err = collectListed(t, &f.Activities, scanActivity, func(a *gridbot.Activity) *[]string { return &a.Participants },
-		`SELECT `+activityColumns+`, f.participants FROM activities f`+inPeriod+` AND (
+	// The rest are independent of one another: one batch (Dialect.Reads).
+	rs := []Read{
+		listedRead(&f.Activities, scanActivity, func(a *gridbot.Activity) *[]string { return &a.Participants },
+			`SELECT `+activityColumns+`, f.participants FROM activities f`+inPeriod+` AND (
 			f.grid_id IN (`+in+`) OR f.leader = $4
-			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, actArgs...)
-	if err != nil {
-		return nil, t.fail("member activities", err)
-	}
-	err = collectListed(t, &f.Deliberations, scanDeliberation, func(d *gridbot.Deliberation) *[]string { return &d.Participants },
-		`SELECT `+deliberationColumns+list("deliberation_participants", "deliberation_id")+` FROM deliberations f`+inPeriod+` AND (
-			f.leader = $4 OR f.id IN (SELECT l.deliberation_id FROM deliberation_participants l WHERE l.userid = $4))`+byTime, args...)
-	if err != nil {
-		return nil, t.fail("member deliberations", err)
-	}
-	err = collectListed(t, &f.Publicity, scanPublicity, func(p *gridbot.Publicity) *[]string { return &p.Involved },
-		`SELECT `+publicityColumns+list("publicity_involved", "publicity_id")+` FROM publicity f`+inPeriod+`
-			AND f.id IN (SELECT l.publicity_id FROM publicity_involved l WHERE l.userid = $4)`+byTime, args...)
-	if err != nil {
-		return nil, t.fail("member publicity", err)
-	}
-	if f.Adjustments, err = collect(t, scanAdjustment, adjustmentSelect+inPeriod+` AND f.userid = $4`+byTime, args...); err != nil {
-		return nil, t.fail("member adjustments", err)
+			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, actArgs...),
+		listedRead(&f.Deliberations, scanDeliberation, func(d *gridbot.Deliberation) *[]string { return &d.Participants },
+			`SELECT `+deliberationColumns+list("deliberation_participants", "deliberation_id")+` FROM deliberations f`+inPeriod+` AND (
+			f.leader = $4 OR f.id IN (SELECT l.deliberation_id FROM deliberation_participants l WHERE l.userid = $4))`+byTime, args...),
+		listedRead(&f.Publicity, scanPublicity, func(p *gridbot.Publicity) *[]string { return &p.Involved },
+			`SELECT `+publicityColumns+list("publicity_involved", "publicity_id")+` FROM publicity f`+inPeriod+`
+			AND f.id IN (SELECT l.publicity_id FROM publicity_involved l WHERE l.userid = $4)`+byTime, args...),
+		{Query: adjustmentSelect + inPeriod + ` AND f.userid = $4` + byTime, Args: args,
+			Row: func(r interface{ Scan(...any) error }) error {
+				a, err := scanAdjustment(r)
+				f.Adjustments = append(f.Adjustments, a)
+				return err
+			}},
 	}
 	// The issues are found from the member's side — their grids'
 	// (issues_grid_reported), those assigned to them (issues_assignee) and
@@ -99,15 +96,27 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookba
 	// uses its index whatever the statistics — and only then kept to the
 	// period's: a town's issues of all time are never read.
 	in, issueArgs := inList([]any{townID, from.UnixMilli(), to.UnixMilli(), from.Add(-lookback).UnixMilli(), userID}, grids)
-	f.Issues, err = t.issues(issueSelect+issuesOfPeriod+` AND f.grid_id IN (`+in+`)
-		UNION `+issueSelect+issuesOfPeriod+` AND f.assignee = $5
-		UNION `+issueSelect+issuesOfPeriod+` AND f.reported_by = $5
-		ORDER BY reported_at_ms, no`, issueArgs...)
-	if err != nil {
-		return nil, err
+	rs = append(rs, Read{Query: issueSelect + issuesOfPeriod + ` AND f.grid_id IN (` + in + `)
+		UNION ` + issueSelect + issuesOfPeriod + ` AND f.assignee = $5
+		UNION ` + issueSelect + issuesOfPeriod + ` AND f.reported_by = $5
+		ORDER BY reported_at_ms, no`, Args: issueArgs,
+		Row: func(r interface{ Scan(...any) error }) error {
+			i, err := scanIssue(r)
+			f.Issues = append(f.Issues, i)
+			return err
+		}})
+	if from.Before(to) {
+		rs = append(rs, Read{Query: `SELECT month, points FROM base_points WHERE town_id = $1 AND userid = $2 AND month >= $3 AND month <= $4 ORDER BY month`,
+			Args: []any{townID, userID, gridbot.Month(from), gridbot.Month(to.Add(-time.Millisecond))},
+			Row: func(r interface{ Scan(...any) error }) error {
+				bp := gridbot.BasePoint{UserID: userID}
+				err := r.Scan(&bp.Month, &bp.Points)
+				f.BasePoints = append(f.BasePoints, bp)
+				return err
+			}})
 	}
-	if f.BasePoints, err = t.memberBasePoints(townID, userID, from, to); err != nil {
-		return nil, err
+	if err := t.reads(rs...); err != nil {
+		return nil, t.fail("member facts", err)
 	}
 	return f, nil
 }
@@ -158,11 +167,11 @@ func (t *tx) memberRoster(f *gridbot.Facts, userID string) error {
 	return nil
 }
 
-// collectListed runs query, whose last column is a fact's list joined by
-// listSep (aggregated by Dialect.ListAgg, or an activity's participants
-// column), and appends its facts to out with their lists.
-func collectListed[T any](t *tx, out *[]T, scan func(scanner) (T, error), list func(*T) *[]string, query string, args ...any) error {
-	return t.queryAll(func(r scanner) error {
+// listedRead is a Read of query, whose last column is a fact's list joined
+// by listSep (aggregated by Dialect.ListAgg, or an activity's participants
+// column): it appends the facts to out with their lists.
+func listedRead[T any](out *[]T, scan func(scanner) (T, error), list func(*T) *[]string, query string, args ...any) Read {
+	return Read{Query: query, Args: args, Row: func(r interface{ Scan(...any) error }) error {
 		var agg sql.NullString
 		v, err := scan(withColumn{r, &agg})
 		if err != nil {
@@ -173,7 +182,7 @@ func collectListed[T any](t *tx, out *[]T, scan func(scanner) (T, error), list f
 		}
 		*out = append(*out, v)
 		return nil
-	}, query, args...)
+	}}
 }
 
 // withColumn scans one more column, after those its scanner's caller asks for.
@@ -183,21 +192,3 @@ type withColumn struct {
 }
 
 func (w withColumn) Scan(dest ...any) error { return w.r.Scan(append(dest, w.last)...) }
-
-// memberBasePoints returns the member's base points of the months that
-// overlap [from, to), in month order.
-func (t *tx) memberBasePoints(townID int64, userID string, from, to time.Time) ([]gridbot.BasePoint, error) {
-	if !from.Before(to) {
-		return nil, nil
-	}
-	bps, err := collect(t, func(r scanner) (gridbot.BasePoint, error) {
-		bp := gridbot.BasePoint{UserID: userID}
-		err := r.Scan(&bp.Month, &bp.Points)
-		return bp, err
-	}, `SELECT month, points FROM base_points WHERE town_id = $1 AND userid = $2 AND month >= $3 AND month <= $4 ORDER BY month`,
-		townID, userID, gridbot.Month(from), gridbot.Month(to.Add(-time.Millisecond)))
-	if err != nil {
-		return nil, t.fail("member base points", err)
-	}
-	return bps, nil
-}

@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"database/sql"
+	"errors"
 	"time"
 
 	"gridbot"
@@ -24,4 +26,41 @@ func (t *tx) ClaimMessage(townID int64, platform, msgID string, at time.Time) er
 		return gridbot.Refuse(gridbot.ReasonMessageHandled)
 	}
 	return nil
+}
+
+// ClaimMessageFrom is ClaimMessage and then PersonByUserID(townID, userID):
+// ECONFLICT when the message was claimed before, else the sender or
+// ENOTFOUND. Where a WITH clause may insert (PostgreSQL) it is one statement,
+// one round trip instead of two on every command; the second branch gives
+// the claim's outcome when the sender is not in the roster.
+func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string) (gridbot.Person, error) {
+	if !t.d.WritableCTE || msgID == "" {
+		if err := t.ClaimMessage(townID, platform, msgID, at); err != nil {
+			return gridbot.Person{}, err
+		}
+		return t.PersonByUserID(townID, userID)
+	}
+	var claimed int64
+	var p gridbot.Person
+	var role string
+	err := t.queryRow(`WITH c AS (INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING 1)
+		SELECT (SELECT COUNT(*) FROM c), `+personColumns+` FROM `+personFrom+` WHERE p.town_id = $1 AND p.userid = $5
+		UNION ALL
+		SELECT (SELECT COUNT(*) FROM c), 0, 0, '', '', '', FALSE, '', FALSE, 0, '', 0, ''
+			WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.town_id = $1 AND p.userid = $5)`,
+		townID, platform, msgID, ms(at), userID).Scan(&claimed, &p.ID, &p.TownID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone,
+		&p.Active, &p.GridID, &p.Grid, &p.VillageID, &p.Village)
+	p.Role = gridbot.Role(role)
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // cannot be: one branch or the other has a row
+		return gridbot.Person{}, t.fail("claim message", err)
+	case err != nil:
+		return gridbot.Person{}, t.fail("claim message", err)
+	case claimed == 0:
+		return gridbot.Person{}, gridbot.Refuse(gridbot.ReasonMessageHandled)
+	case p.ID == 0:
+		return gridbot.Person{}, gridbot.Refuse(gridbot.ReasonPersonUnknown, userID)
+	}
+	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"gridbot"
@@ -47,6 +48,9 @@ func (t *tx) releaseNo(townID int64, kind string, no int64) error {
 // number, passed as the last argument, and gives it back on a duplicate.
 // It returns ECONFLICT when the message was recorded before.
 func (t *tx) insertFact(townID int64, kind string, query string, args ...any) (id, no int64, err error) {
+	if kind != "" && t.d.WritableCTE {
+		return t.insertNumbered(townID, kind, query, args...)
+	}
 	if kind != "" {
 		if no, err = t.nextNo(townID, kind); err != nil {
 			return 0, 0, err
@@ -59,6 +63,38 @@ func (t *tx) insertFact(townID int64, kind string, query string, args ...any) (i
 			if err := t.releaseNo(townID, kind, no); err != nil {
 				return 0, 0, err
 			}
+		}
+		return 0, 0, gridbot.Refuse(gridbot.ReasonMessageRecorded)
+	} else if err != nil {
+		return 0, 0, t.fail("insert "+kind, err)
+	}
+	return id, no, nil
+}
+
+// insertNumbered is insertFact's numbered case in one statement, where a
+// WITH clause may insert (PostgreSQL): the counter's upsert, then the fact's
+// INSERT with the number, one round trip instead of two; the counter's row
+// lock, which every numbered fact of the town waits for, is held one round
+// trip less. On a duplicate the number is given back as insertFact does.
+func (t *tx) insertNumbered(townID int64, kind string, query string, args ...any) (id, no int64, err error) {
+	param := "$" + strconv.Itoa(len(args)+1)
+	if strings.Count(query, param) != 1 || strings.Contains(query, param+"0") {
+		return 0, 0, fmt.Errorf("sqldb: insert %s: the number is not the last parameter", kind)
+	}
+	n := len(args)
+	args = append(args, townID, kind)
+	query = strings.Replace(query, param, `(SELECT last_no FROM n)`, 1)
+	err = t.queryRow(`WITH n AS (INSERT INTO counters (town_id, kind, last_no) VALUES ($`+strconv.Itoa(n+1)+`, $`+strconv.Itoa(n+2)+`, 1)
+			ON CONFLICT (town_id, kind) DO UPDATE SET last_no = counters.last_no + 1 RETURNING last_no),
+		f AS (`+query+`)
+		SELECT f.id, n.last_no FROM f CROSS JOIN n`, args...).Scan(&id, &no)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The counter moved (this transaction holds its row): give it back.
+		if err := t.queryRow(`SELECT last_no FROM counters WHERE town_id = $1 AND kind = $2`, townID, kind).Scan(&no); err != nil {
+			return 0, 0, t.fail("next number", err)
+		}
+		if err := t.releaseNo(townID, kind, no); err != nil {
+			return 0, 0, err
 		}
 		return 0, 0, gridbot.Refuse(gridbot.ReasonMessageRecorded)
 	} else if err != nil {

@@ -15,7 +15,9 @@ import (
 type tx struct {
 	ctx context.Context
 	tx  *sql.Tx
-	d   Dialect
+	// conn is tx's connection when the dialect batches reads (Dialect.Reads).
+	conn *sql.Conn
+	d    Dialect
 	// months gathers, by town, what the check-ins stored in this
 	// transaction add to checkin_months: saved once, before the summary is
 	// read and at commit (saveMonths), rather than by every call — an import
@@ -64,6 +66,20 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// reads runs independent queries, each row scanned by its Row: in one
+// round trip where the engine can (Dialect.Reads), else one after another.
+func (t *tx) reads(rs ...Read) error {
+	if t.d.Reads != nil && t.conn != nil && len(rs) > 1 {
+		return t.d.Reads(t.ctx, t.conn, rs)
+	}
+	for _, r := range rs {
+		if err := t.queryAll(func(s scanner) error { return r.Row(s) }, r.Query, r.Args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scanner is a *sql.Row or *sql.Rows.

@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"CheckinOncePerDay", testCheckinOncePerDay},
 		{"CheckinsBulk", testCheckinsBulk},
 		{"MessageIDs", testMessageIDs},
+		{"ClaimMessageFrom", testClaimMessageFrom},
 		{"Numbering", testNumbering},
 		{"IssueLifecycle", testIssueLifecycle},
 		{"DeliberationConfirm", testDeliberationConfirm},

@@ -107,14 +107,14 @@ func runPoints(c *Ctx) (*Reply, error) {
 	}
 	// The member's items are exact as at now; their place is among the
 	// others' points of the board's results (at most its TTL old).
-	m, published, err := results.Member(c.Tx, c.Board, c.TownID, c.Rules, month, target.UserID, c.Now)
+	m, town, published, err := results.Member(c.Tx, c.Board, c.TownID, c.Rules, month, target.UserID, c.Now)
 	if err != nil {
 		return nil, err
 	}
 	if m == nil {
 		return nil, gridbot.Errorf(gridbot.ENOTFOUND, "%s 在 %s 不在网格花名册中，没有积分。", target.Name, month)
 	}
-	return text("%s", present.MemberChat(*m, c.Rules, month, present.State(published, c.Now))), nil
+	return text("%s", present.MemberChat(*m, c.Rules, month, present.StandingOf(town, published), c.Now)), nil
 }
 
 // runRanking is 排行: the month's ranking, live until published.

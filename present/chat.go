@@ -3,6 +3,7 @@ package present
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"gridbot/scoring"
 )
@@ -11,7 +12,11 @@ import (
 // its tier, then how many are not eligible yet.
 func RankingChat(rk *Ranking) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 排行（%s）", rk.Month, State(rk.Published, rk.AsAt))
+	if rk.Live != nil {
+		liveChat(&b, rk)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s 排行（%s）", rk.Month, rk.Standing.state(rk.AsAt))
 	ranked := 0
 	for _, r := range rk.Rows {
 		if r.Rank == nil || *r.Rank > rk.Listed() {
@@ -33,30 +38,52 @@ func RankingChat(rk *Ranking) string {
 	if n := rk.Unranked(); n > 0 {
 		fmt.Fprintf(&b, "\n另有 %d 人暂未达到排名条件（%s）。发送「积分」查看自己还差多少。", n, rk.conditions())
 	}
+	if !rk.Published {
+		b.WriteString("\n草稿：发布后为准。")
+	}
 	return b.String()
 }
 
-// MemberChat is the 积分 reply: a member's itemized month, their place and
-// tier or what they still miss. state is State's words for the results.
-func MemberChat(m scoring.MemberResult, r *scoring.Rules, month, state string) string {
+// liveChat is the 排行 reply while places are provisional: everyone by
+// 暂列 place up to the last tier's, with their points so far.
+func liveChat(b *strings.Builder, rk *Ranking) {
+	fmt.Fprintf(b, "%s 排行（%s）\n暂列名次，%s；月底结算后才定排名资格（%s）和奖励。", rk.Month, rk.Standing.state(rk.AsAt),
+		rk.Standing.basis(), rk.conditions())
+	for _, r := range rk.Live {
+		if r.LiveRank == nil || *r.LiveRank > rk.Listed() {
+			continue
+		}
+		tie := ""
+		if r.LiveTie {
+			tie = "（并列）"
+		}
+		fmt.Fprintf(b, "\n%d.%s %s（%s）暂计 %s 分，打卡 %d 天", *r.LiveRank, tie, r.Name, r.Grid, Num(r.LivePoints), r.CheckinDays)
+	}
+	if len(rk.Live) == 0 {
+		b.WriteString("\n暂无成员。")
+	}
+	b.WriteString("\n发送「积分」查看自己的明细和还差什么。")
+}
+
+// MemberChat is the 积分 reply: a member's month as at at, placed in a
+// month of standing s. A published month, or a draft whose base points are
+// all in, is the itemized total with the place and tier or what is still
+// missing; a month not over (or without its base points) is in parts
+// (partsChat): its total never includes a month-end item before the month ends.
+func MemberChat(m scoring.MemberResult, r *scoring.Rules, month string, s Standing, at time.Time) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s（%s）%s 积分：%s 分，打卡 %d 天（%s）", m.Name, m.Grid, month, Num(m.Total), m.CheckinDays, state)
+	if s.live() || (!s.Published && m.BasePoints == nil) {
+		partsChat(&b, m, r, month, s, at)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s（%s）%s 积分：%s 分，打卡 %d 天（%s）", m.Name, m.Grid, month, Num(m.Total), m.CheckinDays, s.state(at))
 	if len(m.Items) == 0 {
 		b.WriteString("\n暂无加减分记录。")
 	} else {
 		b.WriteString("\n明细：")
 	}
 	for _, it := range m.Items {
-		fmt.Fprintf(&b, "\n· %s %s", it.Name, Signed(it.Points))
-		var ref []string
-		for _, s := range []string{it.Ref, it.Note, it.Date} {
-			if s != "" {
-				ref = append(ref, s)
-			}
-		}
-		if len(ref) > 0 {
-			fmt.Fprintf(&b, "（%s）", strings.Join(ref, "，"))
-		}
+		writeItem(&b, it)
 	}
 	switch {
 	case m.Eligible && m.Rank != nil:
@@ -66,6 +93,9 @@ func MemberChat(m scoring.MemberResult, r *scoring.Rules, month, state string) s
 		}
 		if t := tierNamed(Tiers(r), m.Tier); t != nil {
 			fmt.Fprintf(&b, "，%s，奖励 %d 元", t.Label, m.RewardYuan)
+		}
+		if !s.Published {
+			b.WriteString("（草稿，以发布为准）")
 		}
 		b.WriteString("。")
 	case m.Eligible:

@@ -9,9 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
-
-	"gridbot"
 )
 
 // Num writes points without needless decimals: "57", "57.5".
@@ -42,15 +39,6 @@ func Missing(days int, points float64) string {
 		return fmt.Sprintf("还差 %s 分", Num(points))
 	}
 	return ""
-}
-
-// State says for members what results are: "已公布", or "实时，截至 10月25日 10:00".
-func State(published bool, at time.Time) string {
-	if published {
-		return "已公布"
-	}
-	at = at.In(gridbot.Zone)
-	return fmt.Sprintf("实时，截至 %d月%d日 %s", at.Month(), at.Day(), at.Format("15:04"))
 }
 
 // place writes a place: "3", "3(并列)", "-" for none.

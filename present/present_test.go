@@ -41,9 +41,9 @@ func TestDefaultRulesWords(t *testing.T) {
 		"月度网格之星 | 月度网格之星（第1-5名，500元）; 300元奖励 | 300元奖励（第6-20名）; 100元奖励 | 100元奖励（第21-50名）"; got != want {
 		t.Fatalf("tiers\n got %s\nwant %s", got, want)
 	}
-	rk := MonthRanking(month(), scoring.DefaultRules(), false)
+	rk := MonthRanking(month(), scoring.DefaultRules(), true)
 
-	if got, want := RankingChat(rk), `2026-10 排行（实时，截至 10月25日 10:00）
+	if got, want := RankingChat(rk), `2026-10 排行（已公布）
 1. 陈强（滨海村一网格）90 分，打卡 22 天 · 月度网格之星
 6.（并列） 王海（滨海村一网格）70 分，打卡 22 天 · 300元奖励
 6.（并列） 张伟（滨海村一网格）70 分，打卡 22 天 · 300元奖励
@@ -85,11 +85,11 @@ func TestDefaultRulesWords(t *testing.T) {
 		t.Errorf("payout kind of 300: %q", got)
 	}
 
-	member := MemberChat(rk.Rows[1].MemberResult, scoring.DefaultRules(), "2026-10", "已公布")
+	member := MemberChat(rk.Rows[1].MemberResult, scoring.DefaultRules(), "2026-10", Standing{Published: true}, time.Time{})
 	if !strings.HasSuffix(member, "名次：第 6 名（并列），300元奖励，奖励 300 元。") {
 		t.Errorf("积分: %s", member)
 	}
-	if member := MemberChat(rk.Rows[5].MemberResult, scoring.DefaultRules(), "2026-10", "已公布"); !strings.HasSuffix(member,
+	if member := MemberChat(rk.Rows[5].MemberResult, scoring.DefaultRules(), "2026-10", Standing{Published: true}, time.Time{}); !strings.HasSuffix(member,
 		"暂未达到排名条件（积分 50 分以上且打卡 20 天以上）：还差 3 天打卡、10 分。") {
 		t.Errorf("积分 of the unranked: %s", member)
 	}

@@ -16,6 +16,7 @@ type Ranking struct {
 	Month     string
 	AsAt      time.Time
 	Published bool
+	Standing  Standing
 	// The conditions of R-RANK-ELIG, for the words about the unranked.
 	MinPoints      float64
 	MinCheckinDays int
@@ -27,6 +28,9 @@ type Ranking struct {
 	// Payouts holds the rows with a reward, in place order; TotalYuan sums them.
 	Payouts   []Row
 	TotalYuan int
+	// Live holds every member by provisional place (暂列, LiveRank) while the
+	// places are provisional (Standing); nil otherwise.
+	Live []Row
 }
 
 // Row is one member's line of the month with their tier.
@@ -55,7 +59,7 @@ type Group struct {
 // MonthRanking builds the month's ranking from its results and the rules in
 // force; published says whether res is the frozen month.
 func MonthRanking(res *scoring.MonthResult, r *scoring.Rules, published bool) *Ranking {
-	rk := &Ranking{Month: res.Month, AsAt: res.AsAt, Published: published,
+	rk := &Ranking{Month: res.Month, AsAt: res.AsAt, Published: published, Standing: StandingOf(res, published),
 		MinPoints: r.Ranking.MinPoints, MinCheckinDays: r.Ranking.MinCheckinDays, Tiers: Tiers(r)}
 	for _, m := range res.Members {
 		rk.Rows = append(rk.Rows, Row{MemberResult: m, Tier: tierNamed(rk.Tiers, m.Tier)})
@@ -66,6 +70,15 @@ func MonthRanking(res *scoring.MonthResult, r *scoring.Rules, published bool) *R
 		}
 		return strings.Compare(x.UserID, y.UserID)
 	})
+	if rk.Standing.live() {
+		rk.Live = slices.Clone(rk.Rows)
+		slices.SortStableFunc(rk.Live, func(x, y Row) int {
+			if px, py := liveOrLast(x), liveOrLast(y); px != py {
+				return px - py
+			}
+			return strings.Compare(x.UserID, y.UserID)
+		})
+	}
 	groups := map[string]int{}
 	for _, row := range rk.Rows {
 		if row.Rank == nil {
@@ -86,6 +99,13 @@ func MonthRanking(res *scoring.MonthResult, r *scoring.Rules, published bool) *R
 		}
 	}
 	return rk
+}
+
+func liveOrLast(r Row) int {
+	if r.LiveRank == nil {
+		return 1 << 30
+	}
+	return *r.LiveRank
 }
 
 func rankOrLast(r Row) int {

@@ -11,9 +11,12 @@ import (
 // MonthTable writes the month for settle: every member, ranked first, with
 // eligibility, tier and reward.
 func MonthTable(w io.Writer, rk *Ranking) error {
-	state := "实时结果（未发布）"
-	if rk.Published {
+	state := "实时结果（未发布；月份未结束，积分按此刻结束月份计，月底结算项尚未确定，见 --json 的 certain_points 和 pending）"
+	switch {
+	case rk.Published:
 		state = "已发布（冻结）"
+	case rk.Standing.Ended:
+		state = "草稿（未发布）"
 	}
 	fmt.Fprintf(w, "%s 月度积分排名 — %s\n\n", rk.Month, state)
 	t := &Table{

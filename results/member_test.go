@@ -29,7 +29,7 @@ func testMemberMatchesMonth(t *testing.T, s gridbot.Store) {
 				return err
 			}
 			for _, u := range []string{"L1", "M1", "M2"} {
-				got, gotPublished, err := Member(tx, &Board{}, town, rules, "2026-10", u, at)
+				got, _, gotPublished, err := Member(tx, &Board{}, town, rules, "2026-10", u, at)
 				if err != nil {
 					return err
 				}
@@ -40,7 +40,7 @@ func testMemberMatchesMonth(t *testing.T, s gridbot.Store) {
 					t.Errorf("as at %s, %s (published %v, %v):\n got %s\nwant %s", at, u, gotPublished, published, g, w)
 				}
 			}
-			if got, _, err := Member(tx, &Board{}, town, rules, "2026-10", "O1", at); err != nil || got != nil {
+			if got, _, _, err := Member(tx, &Board{}, town, rules, "2026-10", "O1", at); err != nil || got != nil {
 				t.Errorf("someone off the roster: %+v, %v", got, err)
 			}
 			return nil
@@ -100,7 +100,7 @@ func TestBoardReusesTheRankingForItsTTL(t *testing.T) {
 		t.Errorf("within the TTL the board settled again")
 	}
 	err = s.View(ctx, func(tx gridbot.Tx) error {
-		m, _, err := Member(tx, board, town, rules, "2026-10", "M2", at)
+		m, _, _, err := Member(tx, board, town, rules, "2026-10", "M2", at)
 		if err != nil {
 			return err
 		}

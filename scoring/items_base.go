@@ -10,8 +10,15 @@ import (
 // and the native per-check-in points of the rules file. The other native
 // points are booked as their facts are scanned (nativeActivity, nativeIssue).
 func rBase(m *monthRun) {
+	start, _, _ := MonthBounds(m.month)
+	last := gridbot.Month(start.AddDate(0, -1, 0))
 	for _, bp := range m.f.BasePoints {
+		if a := m.accs[bp.UserID]; a != nil && bp.Month == last {
+			p := bp.Points
+			a.LastBasePoints = &p
+		}
 		if a := m.accs[bp.UserID]; a != nil && bp.Month == m.month {
+			a.hasBase, a.base = true, a.base+bp.Points
 			a.book(Item{Rule: RBase, Name: "基础积分", Points: bp.Points, Ref: "基础积分 " + m.month})
 		}
 	}

@@ -17,6 +17,13 @@ type MonthResult struct {
 	AsAt    time.Time      `json:"as_at"`
 	Members []MemberResult `json:"members"`
 	Grids   []GridMonth    `json:"grids"`
+	// Ended says the month is over as at AsAt: its month-end conditions are
+	// decided. Before, Total and Items are the month as if it ended at AsAt
+	// (settle --at), and each member's parts (live.go) say what is certain.
+	Ended bool `json:"month_ended"`
+	// BaseComplete says every member's base points of the month are
+	// imported; until then live places leave base points out for everyone.
+	BaseComplete bool `json:"base_points_complete"`
 }
 
 // MemberResult is one ranked person's month: the itemized points, the
@@ -40,6 +47,7 @@ type MemberResult struct {
 	MissingDays   int          `json:"missing_days"`
 	MissingPoints float64      `json:"missing_points"`
 	Items         []Item       `json:"items"`
+	Live
 }
 
 // Item is one line of a breakdown: the rule, its points and the record it came from.
@@ -50,8 +58,11 @@ type Item struct {
 	Ref    string  `json:"ref"`            // "问题#12", "打卡 22 天", "报道#3" ...
 	Date   string  `json:"date"`           // "2026-10-03"; "" for monthly items
 	Note   string  `json:"note,omitempty"` // an adjustment's category and reason
-	seq    int64   // the record's number, to order items of one day
-	ord    int     // the rule's place in a breakdown (itemOrder)
+	// MonthEnd marks an item of a month-end condition booked as if the
+	// month ended at the result's instant, before it did: not certain yet.
+	MonthEnd bool  `json:"month_end,omitempty"`
+	seq      int64 // the record's number, to order items of one day
+	ord      int   // the rule's place in a breakdown (itemOrder)
 }
 
 // GridMonth is a grid's month: its counts and its operation index.
@@ -88,6 +99,8 @@ type memberAcc struct {
 	MemberResult
 	dayBits uint32 // bit d-1 set when checked in on day d
 	delibs  int    // deliberations booked (R-DELIB's monthly cap)
+	hasBase bool   // the month's base points are imported
+	base    float64
 }
 
 // gridAcc accumulates one grid's month for the index.
@@ -307,6 +320,7 @@ func (m *monthRun) finish(res *MonthResult) {
 			sum += a.Items[i].Points
 		}
 		a.Total = round2(sum)
+		m.parts(a)
 		rRankElig(m.r, &a.MemberResult)
 		list = append(list, a)
 	}
@@ -327,6 +341,8 @@ func (m *monthRun) finish(res *MonthResult) {
 	for _, a := range list {
 		res.Members = append(res.Members, a.MemberResult)
 	}
+	res.Ended = m.ended()
+	finishLive(m.r, res)
 	res.Grids = make([]GridMonth, 0, len(m.grids))
 	for _, g := range m.grids {
 		if g.GridID == 0 {

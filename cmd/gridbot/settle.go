@@ -49,6 +49,9 @@ func settlePeriod(ctx context.Context, e *Env, kind, period, town string, at tim
 		switch kind {
 		case "month":
 			s.month, s.published, err = results.Month(tx, t.ID, rules, period, at)
+			if err == nil && !s.published {
+				err = results.HintLastBase(tx, t.ID, s.month)
+			}
 		case "quarter":
 			s.quarter, err = results.Quarter(tx, t.ID, rules, period, at)
 		case "year":

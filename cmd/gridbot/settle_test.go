@@ -227,3 +227,67 @@ func mustJSON(t *testing.T, s string, v any) {
 		t.Fatalf("not JSON: %v\n%.300s", err, s)
 	}
 }
+
+// TestSettleMonthJSONParts: settle --at inside the month keeps total and
+// items as if the month ended then, and adds the parts: certain_points (the
+// total less the month-end items), the five month-end conditions by rule,
+// unknown and next_steps, and a provisional live_rank for everyone; after
+// the month, with every base point imported, the parts are final.
+func TestSettleMonthJSONParts(t *testing.T) {
+	c := newCLI(t, "sqlite:"+filepath.Join(t.TempDir(), "g.db"))
+	c.importExamples()
+	type month struct {
+		Ended    bool `json:"month_ended"`
+		Complete bool `json:"base_points_complete"`
+		Members  []struct {
+			UserID  string  `json:"userid"`
+			Total   float64 `json:"total"`
+			Certain float64 `json:"certain_points"`
+			Live    float64 `json:"live_points"`
+			Rank    *int    `json:"live_rank"`
+			Unknown []string
+			Items   []struct {
+				Rule     string  `json:"rule"`
+				Points   float64 `json:"points"`
+				MonthEnd bool    `json:"month_end"`
+			} `json:"items"`
+			Pending []struct {
+				Rule string `json:"rule"`
+			} `json:"pending"`
+			Steps []struct {
+				Rule, Unit string
+				Need       float64
+				Possible   bool
+			} `json:"next_steps"`
+		} `json:"members"`
+	}
+	var mid, end month
+	mustJSON(t, c.ok("settle", "month", "2026-10", "--json", "--at", "2026-10-15"), &mid)
+	mustJSON(t, c.ok("settle", "month", "2026-10", "--json", "--at", "2026-11-01"), &end)
+	if mid.Ended || !mid.Complete || !end.Ended || !end.Complete {
+		t.Fatalf("mid-month ended %v complete %v; after ended %v complete %v", mid.Ended, mid.Complete, end.Ended, end.Complete)
+	}
+	for _, m := range mid.Members {
+		monthEnd := 0.0
+		for _, it := range m.Items {
+			if it.MonthEnd {
+				monthEnd += it.Points
+			}
+		}
+		var rules []string
+		for _, p := range m.Pending {
+			rules = append(rules, p.Rule)
+		}
+		if m.Total != m.Certain+monthEnd || m.Live != m.Certain || m.Rank == nil ||
+			strings.Join(rules, " ") != "R-ATT-FULL R-ATT-20 R-ATT-LOW R-GRID-ISSUES R-GRID-ACTS" || len(m.Unknown) != 0 {
+			t.Errorf("%s mid-month: total %v = certain %v + month-end %v? live %v rank %v pending %v unknown %v",
+				m.UserID, m.Total, m.Certain, monthEnd, m.Live, m.Rank, rules, m.Unknown)
+		}
+	}
+	for _, m := range end.Members {
+		if m.Total != m.Certain || m.Rank != nil || len(m.Pending) != 0 || len(m.Steps) != 0 {
+			t.Errorf("%s after the month: total %v certain %v live rank %v pending %d steps %d", m.UserID, m.Total, m.Certain, m.Rank,
+				len(m.Pending), len(m.Steps))
+		}
+	}
+}

@@ -40,7 +40,8 @@ type Tx interface {
 	Issues
 	Periods
 	Published
-	Outbox // group robots and the outbox of durable pushes (outbox.go)
+	Outbox   // group robots and the outbox of durable pushes (outbox.go)
+	Schedule // the scheduler's notices (schedule.go)
 }
 
 // Towns are the tenants. TownByName returns ENOTFOUND (ReasonTownUnknown);

@@ -252,8 +252,13 @@ func (v *view) issueNotice(s gridbot.Scheduled, now time.Time) (decision, error)
 	rules := v.r.Rules
 	o := rules.Monthly.Overdue
 	g := v.grids[i.GridID]
-	warning := s.Threshold > 0
-	if warning {
+	if s.Kind == gridbot.NoticeDispatchWarning && i.Dispatched() {
+		return skip(fmt.Sprintf("已于 %s 派发", fmtTime(i.DispatchedAt))), nil
+	}
+	if s.Kind == gridbot.NoticeCloseWarning && i.Closed() {
+		return skip(fmt.Sprintf("已于 %s 办结", fmtTime(i.ClosedAt))), nil
+	}
+	if s.Threshold > 0 {
 		// A later threshold of the same deadline due by now supersedes this one.
 		others, err := v.tx.IssueNotices(v.town, s.IssueNo)
 		if err != nil {

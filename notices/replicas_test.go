@@ -43,7 +43,7 @@ func newFakeWeCom(t testing.TB) (*fakeWeCom, *httptest.Server) {
 
 func (f *fakeWeCom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		ToUser   string `json:"touser"`
+		ToUser   string                   `json:"touser"`
 		Text     struct{ Content string } `json:"text"`
 		Markdown struct{ Content string } `json:"markdown"`
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"gridbot"
+	"gridbot/notices"
 )
 
 // The issue loop: 上报 → 派发 (within 24 hours) → 办结 (generally within 7
@@ -26,6 +27,10 @@ func runReport(c *Ctx) (*Reply, error) {
 	i := &gridbot.Issue{TownID: c.TownID, GridID: g.ID, Description: desc, ReportedBy: c.Sender.UserID,
 		ReportedAt: c.Now, Record: c.record()}
 	if err := c.Tx.AddIssue(i); err != nil {
+		return nil, err
+	}
+	// Its warnings and alerts commit with it (spec/notices.md).
+	if err := notices.PlanIssue(c.Tx, c.Rules, *i); err != nil {
 		return nil, err
 	}
 	o := c.Rules.Monthly.Overdue

@@ -15,6 +15,7 @@ import (
 	"gridbot/bot/server"
 	"gridbot/config"
 	"gridbot/handlers"
+	"gridbot/notices"
 	"gridbot/results"
 	"gridbot/storage/kv"
 )
@@ -118,10 +119,18 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	wctx, stopWorker := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- w.Run(wctx) }()
+	// The scheduler (spec/notices.md): each replica runs one; the store's
+	// unique keys and locks send each notice once.
+	sched := &notices.Runner{Store: st, Rules: rules, Notifier: w, Robots: true, Now: e.Clock.Now, Logger: log}
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Run(wctx) }()
 	err = srv.Run(ctx)
 	stopWorker()
 	if werr := <-done; werr != nil && err == nil {
 		err = werr
+	}
+	if serr := <-schedDone; serr != nil && err == nil {
+		err = serr
 	}
 	return err
 }

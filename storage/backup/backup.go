@@ -725,5 +725,5 @@ var labels = map[string]string{
 	"issues": "问题", "deliberations": "议事", "deliberation_participants": "议事参加人", "publicity": "宣传报道",
 	"publicity_involved": "报道涉及人", "photos": "照片", "photo_involved": "照片涉及人", "stories": "故事",
 	"adjustments": "调整", "base_points": "平台基础积分", "published": "已发布结果", "webhooks": "群机器人",
-	"outbox": "待发/已发消息",
+	"outbox": "待发/已发消息", "schedule": "提醒计划", "schedule_marks": "日历提醒进度", "notice_prefs": "提醒开关",
 }

@@ -37,16 +37,6 @@ func RecordKindName(kind string) string {
 	return kind
 }
 
-// RecordKindOf returns the kind a word names ("活动" → KindActivity).
-func RecordKindOf(name string) (string, bool) {
-	for _, k := range RecordKinds {
-		if k.Name == name {
-			return k.Kind, true
-		}
-	}
-	return "", false
-}
-
 // RecordRef names a record as replies do: "问题#12".
 func RecordRef(kind string, no int64) string {
 	return RecordKindName(kind) + "#" + strconv.FormatInt(no, 10)

@@ -29,7 +29,6 @@ func same4(s string) func(gridbot.Role) string { return func(gridbot.Role) strin
 var (
 	report   = bottest.Member1 + " 上报 路灯坏了"
 	dispatch = bottest.Leader1 + " 派发 #1 @王海"
-	closeIt  = bottest.Member1 + " 办结 #1 已修好"
 	// 评价: the assignee may not rate, so 张伟 handles it and 王海 rates.
 	dispatchZ = bottest.Leader1 + " 派发 #1 @张伟"
 	closeZ    = bottest.ZhangWei1 + " 办结 #1 已修好"

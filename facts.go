@@ -61,6 +61,7 @@ type Activity struct {
 	Leader       string    // user id of the leader who recorded it
 	Participants []string  // user ids, the leader included
 	At           time.Time // when it happened (recording time)
+	No           int64     // counts up from 1 per town (活动#7)
 	Record
 }
 
@@ -84,6 +85,7 @@ type Issue struct {
 	RatedBy      string
 	RatedAt      time.Time
 	Record       // of the report
+	Withdrawal   // zero unless withdrawn (撤回) before it was dispatched
 }
 
 // Dispatched reports whether the issue has been dispatched.
@@ -165,6 +167,7 @@ type Adjustment struct {
 	Reason   string
 	Category string // 基础工作, 应知应到, 组织纪律, 更正 (a correction of a published month), ...
 	At       time.Time
+	No       int64 // counts up from 1 per town (调整#5)
 	Record
 }
 

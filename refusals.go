@@ -23,18 +23,22 @@ const (
 	ReasonIssueUnknown        Reason = "issue_unknown"        // no int64
 	ReasonDeliberationUnknown Reason = "deliberation_unknown" // no int64
 	ReasonNotPublished        Reason = "not_published"        // period
+	ReasonRecordUnknown       Reason = "record_unknown"       // ref ("活动#7")
+	ReasonPendingNone         Reason = "pending_none"         // -
 )
 
 // Refusals with code ECONFLICT.
 const (
-	ReasonDuplicate       Reason = "duplicate"              // - (a unique key, caught as a safety net)
-	ReasonTownExists      Reason = "town_exists"            // name
-	ReasonCheckpointTwice Reason = "checkpoint_twice"       // village name, point name
-	ReasonCheckedIn       Reason = "checked_in"             // day
-	ReasonMessageRecorded Reason = "message_recorded"       // -
-	ReasonMessageHandled  Reason = "message_handled"        // -
-	ReasonConfirmed       Reason = "deliberation_confirmed" // no int64
-	ReasonPublished       Reason = "published"              // period
+	ReasonDuplicate          Reason = "duplicate"              // - (a unique key, caught as a safety net)
+	ReasonTownExists         Reason = "town_exists"            // name
+	ReasonCheckpointTwice    Reason = "checkpoint_twice"       // village name, point name
+	ReasonCheckedIn          Reason = "checked_in"             // day
+	ReasonMessageRecorded    Reason = "message_recorded"       // -
+	ReasonMessageHandled     Reason = "message_handled"        // -
+	ReasonConfirmed          Reason = "deliberation_confirmed" // no int64
+	ReasonPublished          Reason = "published"              // period
+	ReasonWithdrawn          Reason = "withdrawn"              // ref ("活动#7")
+	ReasonWithdrawDispatched Reason = "withdraw_dispatched"    // no int64 (an issue's)
 )
 
 // Refusals with code EINVALID: the domain types' own checks (validate.go).
@@ -73,15 +77,19 @@ var refusals = map[Reason]struct{ code, format string }{
 	ReasonIssueUnknown:        {ENOTFOUND, "没有问题#%d，请发「问题」查看本网格的问题编号。"},
 	ReasonDeliberationUnknown: {ENOTFOUND, "没有议事#%d，请核对编号。"},
 	ReasonNotPublished:        {ENOTFOUND, "%s 尚未发布。"},
+	ReasonRecordUnknown:       {ENOTFOUND, "没有 %s，请核对编号（记录时回复的编号）。"},
+	ReasonPendingNone:         {ENOTFOUND, "没有等待确认的记录（10 分钟内重复发送的内容才需要确认）。"},
 
-	ReasonDuplicate:       {ECONFLICT, "记录已存在，请勿重复提交。"},
-	ReasonTownExists:      {ECONFLICT, "镇「%s」已存在。"},
-	ReasonCheckpointTwice: {ECONFLICT, "打卡点「%s %s」重复出现，请在文件中只保留一行。"},
-	ReasonCheckedIn:       {ECONFLICT, "%s 今日已打卡，无需重复打卡。"},
-	ReasonMessageRecorded: {ECONFLICT, "这条消息已经记录过了。"},
-	ReasonMessageHandled:  {ECONFLICT, "这条消息已经处理过了。"},
-	ReasonConfirmed:       {ECONFLICT, "议事#%d 已经确认过了。"},
-	ReasonPublished:       {ECONFLICT, "%s 已经发布，发布后不能更改；如需更正，请在本月做积分调整。"},
+	ReasonDuplicate:          {ECONFLICT, "记录已存在，请勿重复提交。"},
+	ReasonTownExists:         {ECONFLICT, "镇「%s」已存在。"},
+	ReasonCheckpointTwice:    {ECONFLICT, "打卡点「%s %s」重复出现，请在文件中只保留一行。"},
+	ReasonCheckedIn:          {ECONFLICT, "%s 今日已打卡，无需重复打卡。"},
+	ReasonMessageRecorded:    {ECONFLICT, "这条消息已经记录过了。"},
+	ReasonMessageHandled:     {ECONFLICT, "这条消息已经处理过了。"},
+	ReasonConfirmed:          {ECONFLICT, "议事#%d 已经确认过了。"},
+	ReasonPublished:          {ECONFLICT, "%s 已经发布，发布后不能更改；如需更正，请在本月做积分调整。"},
+	ReasonWithdrawn:          {ECONFLICT, "%s 已经撤回过了。"},
+	ReasonWithdrawDispatched: {ECONFLICT, "问题#%d 已经派发，不能撤回。"},
 
 	ReasonTownNameEmpty:        {EINVALID, "镇名不能为空，请填写镇名。"},
 	ReasonDistrictNameEmpty:    {EINVALID, "管理区名称不能为空。"},

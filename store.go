@@ -40,9 +40,10 @@ type Tx interface {
 	Issues
 	Periods
 	Published
-	Audit    // who withdrew, reassigned, excluded, published or unpublished what, and why (audit.go)
-	Outbox   // group robots and the outbox of durable pushes (outbox.go)
-	Schedule // the scheduler's notices (schedule.go)
+	Corrections // 撤回 and the duplicate guard (corrections.go)
+	Audit       // who withdrew, reassigned, excluded, published or unpublished what, and why (audit.go)
+	Outbox      // group robots and the outbox of durable pushes (outbox.go)
+	Schedule    // the scheduler's notices (schedule.go)
 }
 
 // Towns are the tenants. TownByName returns ENOTFOUND (ReasonTownUnknown);

@@ -103,7 +103,7 @@ func TestFullWidthAndPunctuation(t *testing.T) {
 		t.Fatalf("reply %q", got)
 	}
 	tw.Must("2026-10-04 10:00", bottest.Member1, "办结  #1   已修好.")
-	tw.Must("2026-10-04 11:00", bottest.Member1, "评价＃1 满意！")
+	tw.Must("2026-10-04 11:00", bottest.ZhangWei1, "评价＃1 满意！")
 }
 
 func TestRouting(t *testing.T) {

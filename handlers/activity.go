@@ -75,10 +75,15 @@ func runActivity(c *Ctx) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(parts) < 2 {
+		return nil, c.usage("集体活动须有网格长和至少一名本网格的其他成员参加，请 @ 参加的成员（至少一人）。")
+	}
 	a := &gridbot.Activity{TownID: c.TownID, GridID: g.ID, Category: cat, Content: content, Leader: c.Sender.UserID,
 		Participants: userIDs(parts), At: c.Now, Record: c.record()}
 	if err := c.Tx.AddActivity(a); err != nil {
 		return nil, err
 	}
-	return text("已记录%s集体活动（%s）：%s。参加 %d 人：%s。", g.Name, cat, content, len(parts), names(parts)), nil
+	r := text("已记录 活动#%d（%s集体活动，%s）：%s。参加 %d 人：%s。", a.No, g.Name, cat, content, len(parts), names(parts))
+	r.Ref = gridbot.RecordRef(gridbot.KindActivity, a.No)
+	return r, nil
 }

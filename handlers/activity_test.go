@@ -24,7 +24,7 @@ func periodFacts(t *testing.T, tw *bottest.Town) *gridbot.Facts {
 func TestActivity(t *testing.T) {
 	tw := bottest.New(t, testkit.OpenSQLite(t))
 	got := tw.Must("2026-10-03 15:00", bottest.Leader1, "活动 宣传 入户宣传垃圾分类 @王海 @林小燕")
-	contains(t, got, "已记录滨海村一网格集体活动（宣传政策法规）：入户宣传垃圾分类", "参加 3 人：陈强、王海、林小燕")
+	contains(t, got, "已记录 活动#1（滨海村一网格集体活动，宣传政策法规）：入户宣传垃圾分类", "参加 3 人：陈强、王海、林小燕")
 	// Names glued together, the full category, the leader naming himself.
 	tw.Must("2026-10-04 15:00", bottest.Leader1, "活动 调处纠纷矛盾 调解邻里纠纷@张伟@陈强")
 	acts := periodFacts(t, tw).Activities

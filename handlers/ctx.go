@@ -37,6 +37,9 @@ type Reply struct {
 	Text     string
 	Mentions []string // user ids to @ beside the text
 	Also     []gridbot.Notice
+	// Ref names the record the command made ("问题#12"), "" for none: the
+	// duplicate guard remembers it (corrections.go).
+	Ref string
 }
 
 // Ctx is what a command runs with: the one transaction, the sender, "now"
@@ -96,6 +99,9 @@ func Authorize(cmd *Command, sender gridbot.Person) error {
 func (h *Handler) Run(ctx context.Context, tx gridbot.Tx, msg gridbot.Message, sender gridbot.Person, call *Call) (*Reply, error) {
 	c := &Ctx{Context: ctx, Tx: tx, TownID: msg.TownID, Now: msg.At, Msg: msg, Sender: sender,
 		Call: call, Rules: h.Rules, Registry: h.Registry, Board: h.Board}
+	if call.Cmd.Makes != "" {
+		return c.guarded()
+	}
 	return call.Cmd.run(c)
 }
 

@@ -24,8 +24,10 @@ func runDeliberation(c *Ctx) (*Reply, error) {
 	if err := c.Tx.AddDeliberation(d); err != nil {
 		return nil, err
 	}
-	return text("已记录 议事#%d（%s，参加 %d 人：%s）。台账完善后请党建办发送：议事确认 #%d",
-		d.No, g.Name, len(parts), names(parts), d.No), nil
+	r := text("已记录 议事#%d（%s，参加 %d 人：%s）。台账完善后请党建办发送：议事确认 #%d",
+		d.No, g.Name, len(parts), names(parts), d.No)
+	r.Ref = gridbot.RecordRef(gridbot.KindDeliberation, d.No)
+	return r, nil
 }
 
 // runConfirm is 议事确认: the office confirms a deliberation's ledger, which
@@ -41,6 +43,11 @@ func runConfirm(c *Ctx) (*Reply, error) {
 		return nil, gridbot.Errorf(gridbot.ENOTFOUND, "没有 议事#%d。请核对编号（网格长记录议事时回复的「议事#N」）。", no)
 	} else if err != nil {
 		return nil, err
+	}
+	if r, err := c.Tx.RecordByNo(c.TownID, gridbot.KindDeliberation, no); err != nil {
+		return nil, err
+	} else if r.Withdrawn() {
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 撤回（理由：%s），不能确认。", no, fmtTime(r.WithdrawnAt), r.WithdrawReason)
 	}
 	if !d.ConfirmedAt.IsZero() {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 确认过，无需再确认。", no, fmtTime(d.ConfirmedAt))

@@ -34,9 +34,11 @@ func runReport(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	o := c.Rules.Monthly.Overdue
-	return text("已登记 问题#%d（%s）：%s\n请网格长于 %s 前派发：派发 #%d @成员（超过 %d 小时未派发，全网格每人扣 %s 分）。",
+	r := text("已登记 问题#%d（%s）：%s\n请网格长于 %s 前派发：派发 #%d @成员（超过 %d 小时未派发，全网格每人扣 %s 分）。",
 		i.No, g.Name, desc, fmtTime(c.Rules.DispatchDeadline(i.ReportedAt)), i.No,
-		o.DispatchHours, fmtNum(math.Abs(o.DispatchPoints))), nil
+		o.DispatchHours, fmtNum(math.Abs(o.DispatchPoints)))
+	r.Ref = gridbot.RecordRef(gridbot.KindIssue, i.No)
+	return r, nil
 }
 
 // issue finds the issue the call refers to by its number.
@@ -66,7 +68,7 @@ func without(words []string, i int) []string {
 // runDispatch is 派发: the grid's leader (or the office) hands an issue to a
 // member of the issue's grid, once.
 func runDispatch(c *Ctx) (*Reply, error) {
-	i, _, err := c.issue()
+	i, _, err := c.liveIssue()
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +140,7 @@ func (c *Ctx) nameOf(userID string) string {
 
 // runClose is 办结: the assignee or the grid's leader closes a dispatched issue.
 func runClose(c *Ctx) (*Reply, error) {
-	i, at, err := c.issue()
+	i, at, err := c.liveIssue()
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +177,7 @@ func runClose(c *Ctx) (*Reply, error) {
 // runRate is 评价: the villager's satisfaction with a closed issue, recorded
 // once by a member of the issue's grid or the office.
 func runRate(c *Ctx) (*Reply, error) {
-	i, at, err := c.issue()
+	i, at, err := c.liveIssue()
 	if err != nil {
 		return nil, err
 	}
@@ -194,13 +196,17 @@ func runRate(c *Ctx) (*Reply, error) {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "问题#%d 还没有办结，办结后才能评价。承办人办结请发送：办结 #%d 办理结果", i.No, i.No)
 	}
 	if i.Rating != "" {
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 评价为「%s」，每个问题只评价一次。", i.No, fmtTime(i.RatedAt), i.Rating)
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 评价为「%s」（评价人：%s），每个问题只评价一次。",
+			i.No, fmtTime(i.RatedAt), i.Rating, c.nameOf(i.RatedBy))
+	}
+	if i.Assignee == c.Sender.UserID {
+		return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "承办人不能评价自己办理的问题，请由网格其他成员代村民评价。")
 	}
 	i.Rating, i.RatedBy, i.RatedAt = words[0], c.Sender.UserID, c.Now
 	if err := c.Tx.UpdateIssue(i); err != nil {
 		return nil, err
 	}
-	return text("问题#%d 的村民评价已记录：%s。问题闭环完成。", i.No, i.Rating), nil
+	return text("问题#%d 的村民评价已记录：%s（评价人：%s）。问题闭环完成。", i.No, i.Rating, c.Sender.Name), nil
 }
 
 func isRating(w string) bool {

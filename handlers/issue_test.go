@@ -121,7 +121,7 @@ func TestIssueRefusals(t *testing.T) {
 		contains(t, tw.Refused(at, bottest.Member2, "评价 #1 满意", gridbot.EFORBIDDEN), "问题#1 属于滨海村一网格，只有该网格的成员或党建办可以评价")
 		contains(t, tw.Refused(at, bottest.Stranger, "评价 #1 满意", gridbot.EFORBIDDEN), "不在本镇的网格花名册中")
 		tw.Must(at, bottest.Member1b, "评价 #1 不满意")
-		contains(t, tw.Refused(at, bottest.Office, "评价 #1 满意", gridbot.ECONFLICT), "已于 10月3日 09:00 评价为「不满意」，每个问题只评价一次")
+		contains(t, tw.Refused(at, bottest.Office, "评价 #1 满意", gridbot.ECONFLICT), "已于 10月3日 09:00 评价为「不满意」（评价人：林小燕），每个问题只评价一次")
 	})
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"gridbot"
 )
@@ -80,13 +81,19 @@ func issueHistory(c *Ctx) (*Reply, error) {
 	fmt.Fprintf(&b, "问题#%d（%s）：%s", i.No, g.Name, i.Description)
 	fmt.Fprintf(&b, "\n· %s %s 上报", fmtTime(i.ReportedAt), c.nameOf(i.ReportedBy))
 	if i.Dispatched() {
-		fmt.Fprintf(&b, "\n· %s %s 派发给 %s", fmtTime(i.DispatchedAt), c.nameOf(i.DispatchedBy), c.nameOf(i.Assignee))
+		if err := c.dispatchHistory(&b, i); err != nil {
+			return nil, err
+		}
 	}
 	if i.Closed() {
 		fmt.Fprintf(&b, "\n· %s %s 办结：%s", fmtTime(i.ClosedAt), c.nameOf(i.ClosedBy), i.Result)
 	}
 	if i.Rating != "" {
-		fmt.Fprintf(&b, "\n· %s 村民评价：%s", fmtTime(i.RatedAt), i.Rating)
+		fmt.Fprintf(&b, "\n· %s 村民评价：%s（评价人：%s）", fmtTime(i.RatedAt), i.Rating, c.nameOf(i.RatedBy))
+	}
+	if i.Withdrawn() {
+		fmt.Fprintf(&b, "\n· %s %s 撤回：%s\n现在：已撤回，不再办理，不计分。", fmtTime(i.WithdrawnAt), c.nameOf(i.WithdrawnBy), i.WithdrawReason)
+		return text("%s", b.String()), nil
 	}
 	switch {
 	case !i.Closed():
@@ -104,4 +111,35 @@ func short(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// dispatchHistory writes an issue's dispatch and its reassignments (改派,
+// from the audit log since the dispatch): the first assignee is the one the
+// first reassignment moved it from.
+func (c *Ctx) dispatchHistory(b *strings.Builder, i gridbot.Issue) error {
+	log, err := c.Tx.AuditLog(c.TownID, i.DispatchedAt, time.Time{})
+	if err != nil {
+		return err
+	}
+	ref := gridbot.RecordRef(gridbot.KindIssue, i.No)
+	var moves []gridbot.AuditEntry
+	for _, e := range log {
+		if e.Action == gridbot.AuditReassign && e.Ref == ref {
+			moves = append(moves, e)
+		}
+	}
+	first := c.nameOf(i.Assignee)
+	if len(moves) > 0 {
+		first, _, _ = strings.Cut(moves[0].Detail, "(")
+	}
+	fmt.Fprintf(b, "\n· %s %s 派发给 %s", fmtTime(i.DispatchedAt), c.nameOf(i.DispatchedBy), first)
+	for _, e := range moves {
+		_, to, _ := strings.Cut(e.Detail, "→ ")
+		to, _, _ = strings.Cut(to, "(")
+		fmt.Fprintf(b, "\n· %s %s 改派给 %s", fmtTime(e.At), c.nameOf(e.By), to)
+		if e.Reason != "" {
+			fmt.Fprintf(b, "（%s）", e.Reason)
+		}
+	}
+	return nil
 }

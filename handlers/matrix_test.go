@@ -18,7 +18,10 @@ import (
 type matrixCase struct {
 	spec  string
 	setup []string // messages "USERID text" sent first
-	text  func(role gridbot.Role) string
+	// setupAt is when they are sent, 2026-10-03 08:00 when empty (the
+	// command comes at 08:30).
+	setupAt string
+	text    func(role gridbot.Role) string
 }
 
 func same4(s string) func(gridbot.Role) string { return func(gridbot.Role) string { return s } }
@@ -26,7 +29,11 @@ func same4(s string) func(gridbot.Role) string { return func(gridbot.Role) strin
 var (
 	report   = bottest.Member1 + " 上报 路灯坏了"
 	dispatch = bottest.Leader1 + " 派发 #1 @王海"
-	closeIt  = bottest.Member1 + " 办结 #1 已修好"
+	// 评价: the assignee may not rate, so 张伟 handles it and 王海 rates.
+	dispatchZ = bottest.Leader1 + " 派发 #1 @张伟"
+	closeZ    = bottest.ZhangWei1 + " 办结 #1 已修好"
+	activity  = bottest.Leader1 + " 活动 宣传 入户宣传 @王海"
+	adjust    = bottest.Office + " 调整 @王海 +1 理由"
 )
 
 var matrix = map[string]matrixCase{
@@ -35,13 +42,24 @@ var matrix = map[string]matrixCase{
 	"上报":   {spec: "ml", text: same4("上报 路灯坏了")},
 	"派发":   {spec: "lo", setup: []string{report}, text: same4("派发 #1 @王海")},
 	"办结":   {spec: "ml", setup: []string{report, dispatch}, text: same4("办结 #1 已修好")},
-	"评价":   {spec: "mlo", setup: []string{report, dispatch, closeIt}, text: same4("评价 #1 满意")},
+	"评价":   {spec: "mlo", setup: []string{report, dispatchZ, closeZ}, text: same4("评价 #1 满意")},
 	"议事":   {spec: "l", text: same4("议事 商议停车 @王海")},
 	"议事确认": {spec: "o", setup: []string{bottest.Leader1 + " 议事 商议停车 @王海"}, text: same4("议事确认 #1")},
 	"报道":   {spec: "o", text: same4("报道 市级 标题 @王海")},
 	"照片":   {spec: "o", text: same4("照片 3 @王海")},
 	"故事":   {spec: "o", text: same4("故事 滨海村 标题")},
 	"调整":   {spec: "o", text: same4("调整 @王海 +1 理由")},
+	// Whoever recorded something may withdraw it (the office anything).
+	"撤回": {spec: "mlo", setup: []string{report, activity}, text: func(r gridbot.Role) string {
+		if r == gridbot.RoleLeader {
+			return "撤回 活动#1 重复记录"
+		}
+		return "撤回 问题#1 重复记录"
+	}},
+	"改派": {spec: "lo", setup: []string{report, dispatch}, text: same4("改派 #1 @张伟")},
+	// Each sends a record twice: the second waits for 确认.
+	"确认": {spec: "mlo", setup: []string{report, report, activity, activity, adjust, adjust}, setupAt: "2026-10-03 08:25",
+		text: same4("确认")},
 	"积分": {spec: "mlo", text: func(r gridbot.Role) string {
 		if r == gridbot.RoleOffice {
 			return "积分 @王海"
@@ -81,9 +99,13 @@ func TestPermissionMatrix(t *testing.T) {
 			}
 			t.Run(cmd.Name+"/"+name, func(t *testing.T) {
 				tw := bottest.NewNamed(t, st, cmd.Name+"-"+name)
+				setupAt := mc.setupAt
+				if setupAt == "" {
+					setupAt = "2026-10-03 08:00"
+				}
 				for _, m := range mc.setup {
 					user, text := m[:4], m[5:]
-					tw.Must("2026-10-03 08:00", user, text)
+					tw.Must(setupAt, user, text)
 				}
 				msg := tw.Msg("2026-10-03 08:30", s.user, mc.text(s.role))
 				msg.Location = &gridbot.Location{Lat: bottest.CheckpointLat, Lng: bottest.CheckpointLng}

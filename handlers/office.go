@@ -58,7 +58,9 @@ func runPublicity(c *Ctx) (*Reply, error) {
 	if comp {
 		kind += "，综合性"
 	}
-	return text("已记录 报道#%d（%s）：%s。涉及 %d 人：%s。", p.No, kind, title, len(people), names(people)), nil
+	r := text("已记录 报道#%d（%s）：%s。涉及 %d 人：%s。", p.No, kind, title, len(people), names(people))
+	r.Ref = gridbot.RecordRef(gridbot.KindPublicity, p.No)
+	return r, nil
 }
 
 // runPhoto is 照片: photos used by a publicity platform (R-Q-PHOTO).
@@ -78,7 +80,9 @@ func runPhoto(c *Ctx) (*Reply, error) {
 	if err := c.Tx.AddPhoto(p); err != nil {
 		return nil, err
 	}
-	return text("已记录 照片#%d：采用 %d 张，涉及 %d 人：%s。", p.No, n, len(people), names(people)), nil
+	r := text("已记录 照片#%d：采用 %d 张，涉及 %d 人：%s。", p.No, n, len(people), names(people))
+	r.Ref = gridbot.RecordRef(gridbot.KindPhoto, p.No)
+	return r, nil
 }
 
 // runStory is 故事: a red-grid story of a village (R-Q-STORY, R-STORY-VILLAGE).
@@ -110,7 +114,9 @@ func runStory(c *Ctx) (*Reply, error) {
 	if err := c.Tx.AddStory(s); err != nil {
 		return nil, err
 	}
-	return text("已记录 故事#%d（%s）：%s。", s.No, v.Name, title), nil
+	r := text("已记录 故事#%d（%s）：%s。", s.No, v.Name, title)
+	r.Ref = gridbot.RecordRef(gridbot.KindStory, s.No)
+	return r, nil
 }
 
 // trimVillage drops the 村/社区/居 suffix, so "海风" matches "海风村".
@@ -168,7 +174,9 @@ func runAdjust(c *Ctx) (*Reply, error) {
 	if err := c.Tx.AddAdjustment(a); err != nil {
 		return nil, err
 	}
-	return text("已为 %s(%s) 调整 %s 分（%s），计入 %s。", p.Name, where(p), fmtPoints(pts), reason, gridbot.Month(c.Now)), nil
+	r := text("已记录 调整#%d：为 %s(%s) 调整 %s 分（%s），计入 %s。", a.No, p.Name, where(p), fmtPoints(pts), reason, gridbot.Month(c.Now))
+	r.Ref = gridbot.RecordRef(gridbot.KindAdjustment, a.No)
+	return r, nil
 }
 
 // parseSigned reads "+5", "-2", "+0.5" (full-width and "−" folded); the sign

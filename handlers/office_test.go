@@ -84,7 +84,7 @@ func TestPhotoAndStory(t *testing.T) {
 func TestAdjust(t *testing.T) {
 	tw := bottest.New(t, testkit.OpenSQLite(t))
 	at := "2026-10-12 10:00"
-	contains(t, tw.Must(at, bottest.Office, "调整 @王海 -2 组织纪律 例会无故缺席"), "已为 王海(滨海村一网格) 调整 -2 分（组织纪律 例会无故缺席），计入 2026-10")
+	contains(t, tw.Must(at, bottest.Office, "调整 @王海 -2 组织纪律 例会无故缺席"), "已记录 调整#1：为 王海(滨海村一网格) 调整 -2 分（组织纪律 例会无故缺席），计入 2026-10")
 	contains(t, tw.Must(at, bottest.Office, "调整 @张伟#U302 ＋0.5 应知应到测试满分"), "调整 +0.5 分")
 	adj := periodFacts(t, tw).Adjustments
 	if len(adj) != 2 || adj[0].UserID != bottest.Member1 || adj[0].Points != -2 || adj[0].Category != "组织纪律" ||

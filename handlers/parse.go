@@ -22,6 +22,9 @@ type Call struct {
 	// for free text that may name people (上报 <描述>); "" when the message
 	// does not begin with the command.
 	Full string
+	// Source is the text parsed, as given: what the duplicate guard keeps
+	// for 确认 to parse again.
+	Source string
 }
 
 // Mention is an "@姓名" or "@姓名#USERID" in a message.
@@ -79,7 +82,7 @@ func (r *Registry) Parse(text string) (*Call, error) {
 	text = strings.TrimRightFunc(text, func(c rune) bool {
 		return unicode.IsSpace(c) || strings.ContainsRune(trailing, c)
 	})
-	c := &Call{}
+	c := &Call{Source: text}
 	for _, field := range strings.FieldsFunc(text, unicode.IsSpace) {
 		c.addField(field)
 	}

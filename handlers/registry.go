@@ -29,6 +29,10 @@ type Command struct {
 	Help     string // rules and limits, shown by 帮助 <命令>
 	Example  string // a full example message
 	Instead  string // for someone whose role may not: what to do instead
+	// Makes is the kind of numbered record the command records
+	// (gridbot.KindIssue...), "" for none: such a command names its record
+	// in its reply and goes through the duplicate guard (corrections.go).
+	Makes string
 
 	run func(*Ctx) (*Reply, error)
 }
@@ -125,12 +129,12 @@ func commands() []*Command {
 		{Name: "活动", Form: "活动 <类别> <内容> @成员...", Aliases: []string{"集体活动", "工作记录", "activity"}, Roles: leaderOnly,
 			Summary: "记录本网格的集体活动（网格长自动计入参加）",
 			Help:    "类别是 宣传政策法规、服务中心工作、收集社情民意、开展红色代跑、调处纠纷矛盾 之一，也可只写前两个字（宣传、服务、收集、开展、调处）。参加的成员须是本网格的。",
-			Example: "活动 宣传 入户宣传垃圾分类 @王海 @林小燕", run: runActivity},
+			Example: "活动 宣传 入户宣传垃圾分类 @王海 @林小燕", Makes: gridbot.KindActivity, run: runActivity},
 		{Name: "上报", Form: "上报 <描述>", Aliases: []string{"报事", "反映", "report"}, Roles: memberLeader,
 			Summary: "上报村民反映的问题，回复问题编号和派发时限",
 			Help:    "问题记在你所在的网格。网格长须在 24 小时内派发，超过 24 小时、7 天未派发分别扣全网格每人 2 分、10 分。",
 			Instead: "请让问题所在网格的网格员上报，或直接「派发」已上报的问题。",
-			Example: "上报 海滨路3号路灯不亮", run: runReport},
+			Example: "上报 海滨路3号路灯不亮", Makes: gridbot.KindIssue, run: runReport},
 		{Name: "派发", Form: "派发 #<号> @成员", Aliases: []string{"流转", "分派", "指派", "dispatch"}, Roles: leaderOffice,
 			Who:     "该网格的网格长、党建办",
 			Summary: "把问题派发给本网格的一名成员办理",
@@ -151,7 +155,7 @@ func commands() []*Command {
 		{Name: "议事", Form: "议事 <纪要> @成员...", Aliases: []string{"网格议事", "一事一议", "meeting"}, Roles: leaderOnly,
 			Summary: "记录网格议事（网格长自动计入参加），回复议事编号",
 			Help:    "参加的成员须是本网格的。党建办确认台账完善后（议事确认），参加的每人加 10 分，每月至多一次。",
-			Example: "议事 商议海滨路停车难问题，形成三条意见 @王海 @林小燕 @陈大勇", run: runDeliberation},
+			Example: "议事 商议海滨路停车难问题，形成三条意见 @王海 @林小燕 @陈大勇", Makes: gridbot.KindDeliberation, run: runDeliberation},
 		{Name: "议事确认", Form: "议事确认 #<号>", Aliases: []string{"确认议事", "台账确认", "confirm"}, Roles: officeOnly,
 			Summary: "确认网格议事台账完善，参加的成员按规则加分",
 			Help:    "每次议事只确认一次；议事所在月份已公布的，不能再确认，请改用「调整」。",
@@ -159,19 +163,36 @@ func commands() []*Command {
 		{Name: "报道", Form: "报道 <级别> [综合] <标题> @成员...", Aliases: []string{"宣传报道", "报导", "publicity"}, Roles: officeOnly,
 			Summary: "记录宣传报道，涉及的成员按级别加分",
 			Help:    "级别：镇级、县级（温岭）、市级（台州）、省级（省级及以上）。综合性报道加「综合」：镇级不加分，县级及以上减半。",
-			Example: "报道 市级 海风镇网格员雨夜转移群众 @王海 @林小燕", run: runPublicity},
+			Example: "报道 市级 海风镇网格员雨夜转移群众 @王海 @林小燕", Makes: gridbot.KindPublicity, run: runPublicity},
 		{Name: "照片", Form: "照片 <张数> @成员...", Aliases: []string{"用图", "图片", "photo"}, Roles: officeOnly,
 			Summary: "记录被宣传平台采用的照片（按张奖励所在网格）",
 			Help:    "张数是 1 到 999 的整数；@照片涉及的成员，奖励按网格平分。",
-			Example: "照片 3 @王海", run: runPhoto},
+			Example: "照片 3 @王海", Makes: gridbot.KindPhoto, run: runPhoto},
 		{Name: "故事", Form: "故事 <村名> <标题>", Aliases: []string{"小故事", "红网格故事", "红网格小故事", "story"}, Roles: officeOnly,
 			Summary: "记录镇级及以上刊发的红网格小故事（积分计入村）",
 			Help:    "村名须是本镇花名册里的村。",
-			Example: "故事 海风村 渔港边的“老娘舅”", run: runStory},
+			Example: "故事 海风村 渔港边的“老娘舅”", Makes: gridbot.KindStory, run: runStory},
 		{Name: "调整", Form: "调整 @成员 <+N|-N> <理由>", Aliases: []string{"酌情加扣分", "adjust"}, Roles: officeOnly,
 			Summary: "酌情加扣分，计入本月",
 			Help:    "分数须带正负号，例如 +5、-2、+0.5；理由必填。已公布月份的更正也用它，计入本月。理由可以「基础工作」「应知应到」「组织纪律」「更正」开头，作为类别。",
-			Example: "调整 @王海 -2 组织纪律 例会无故缺席", run: runAdjust},
+			Example: "调整 @王海 -2 组织纪律 例会无故缺席", Makes: gridbot.KindAdjustment, run: runAdjust},
+		// Corrections (issue 12): 撤回, 改派 and the duplicate guard's 确认 (corrections.go).
+		{Name: "撤回", Form: "撤回 <记录> <理由>", Aliases: []string{"撤回记录", "withdraw"}, Roles: everyone,
+			Who:     "记录人（24 小时内）、党建办",
+			Summary: "撤回记错的记录：保留备查，不再计分，并告知记录所在的群",
+			Help:    "<记录> 写回复里的编号：问题#12、议事#3、活动#7、报道#2、照片#4、故事#1、调整#5（只写 #12 指问题）。记录人 24 小时内可撤回自己的记录，党建办随时可以。已公布月份的记录不能撤回，请在本月用「调整」更正；问题派发后不能撤回。打卡不是编号记录，不能撤回。",
+			Instead: "请联系记录人（24 小时内）或党建办撤回。",
+			Example: "撤回 活动#7 重复记录", run: runWithdraw},
+		{Name: "改派", Form: "改派 #<号> @成员 [理由]", Aliases: []string{"转派", "重新派发", "reassign"}, Roles: leaderOffice,
+			Who:     "该网格的网格长、党建办",
+			Summary: "把已派发、未办结的问题改派给本网格的另一名成员",
+			Help:    "只能改派给问题所在网格的成员；办结时限不变。原承办人和新承办人都会收到通知。",
+			Instead: "请联系本网格的网格长改派。",
+			Example: "改派 #12 @林小燕 王海外出培训", run: runReassign},
+		{Name: "确认", Form: "确认", Aliases: []string{"确定"}, Roles: everyone,
+			Summary: "10 分钟内重复发送同样内容时，确认这是一条新记录",
+			Help:    "同一个人 10 分钟内发送同样的记录内容，机器人会先问是否是新记录；10 分钟内回复「确认」才记录。",
+			Example: "确认", run: runConfirmPending},
 		{Name: "积分", Form: "积分 [@成员] [YYYY-MM]", Aliases: []string{"查积分", "我的积分", "分数", "points"}, Roles: everyone,
 			Who:     "所有人查自己；网格长查本网格成员；党建办查所有人",
 			Summary: "本月（或指定月份）积分明细、打卡天数、是否达到排名条件及名次",

@@ -9,7 +9,8 @@ import (
 	"gridbot"
 )
 
-// AddActivity stores a collective activity and its participants, in
+// AddActivity stores a collective activity and fills in its ID and its
+// number, the next of the town. Its participants go in
 // activity_participants and, joined, in the activity's own row (migration
 // 005), from which PeriodFacts reads them.
 func (t *tx) AddActivity(a *gridbot.Activity) error {
@@ -18,14 +19,14 @@ func (t *tx) AddActivity(a *gridbot.Activity) error {
 	}
 	ps := dedupe(a.Participants)
 	args := append([]any{a.TownID, nullID(a.GridID), a.Category, a.Content, a.Leader, ms(a.At)}, recordArgs(a.Record)...)
-	id, _, err := t.insertFact(a.TownID, "", `INSERT INTO activities (town_id, grid_id, category, content, leader, at_ms,
-			recorded_by, recorded_at_ms, platform, msg_id, participants)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	id, no, err := t.insertFact(a.TownID, kindActivity, `INSERT INTO activities (town_id, grid_id, category, content, leader, at_ms,
+			recorded_by, recorded_at_ms, platform, msg_id, participants, no)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING id`, append(args, strings.Join(ps, listSep))...)
 	if err != nil {
 		return err
 	}
-	a.ID, a.Participants = id, ps
+	a.ID, a.No, a.Participants = id, no, ps
 	return t.saveUserList("activity_participants", "activity_id", id, a.Participants)
 }
 
@@ -147,16 +148,17 @@ func (t *tx) AddStory(s *gridbot.Story) error {
 	return err
 }
 
-// AddAdjustment stores an office adjustment.
+// AddAdjustment stores an office adjustment and fills in its ID and its
+// number, the next of the town.
 func (t *tx) AddAdjustment(a *gridbot.Adjustment) error {
 	if a.At.IsZero() {
 		return errors.New("sqldb: adjustment without At")
 	}
 	args := append([]any{a.TownID, a.UserID, a.Points, a.Reason, a.Category, ms(a.At)}, recordArgs(a.Record)...)
 	var err error
-	a.ID, _, err = t.insertFact(a.TownID, "", `INSERT INTO adjustments (town_id, userid, points, reason, category, at_ms,
-			recorded_by, recorded_at_ms, platform, msg_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	a.ID, a.No, err = t.insertFact(a.TownID, kindAdjustment, `INSERT INTO adjustments (town_id, userid, points, reason, category, at_ms,
+			recorded_by, recorded_at_ms, platform, msg_id, no)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING id`, args...)
 	return err
 }

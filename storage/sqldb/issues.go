@@ -10,17 +10,18 @@ import (
 // issueSelect selects issues aliased f, in the order scanIssue reads them.
 const issueSelect = `SELECT f.id, f.town_id, f.no, f.grid_id, f.description, f.reported_by, f.reported_at_ms,
 	f.assignee, f.dispatched_by, f.dispatched_at_ms, f.closed_by, f.closed_at_ms,
-	f.result, f.rating, f.rated_by, f.rated_at_ms, ` + recordColumns + ` FROM issues f`
+	f.result, f.rating, f.rated_by, f.rated_at_ms, ` + recordColumns + `,
+	f.withdrawn_by, f.withdrawn_at_ms, f.withdraw_reason FROM issues f`
 
 func scanIssue(r scanner) (gridbot.Issue, error) {
 	var i gridbot.Issue
-	var gridID, reported, dispatched, closed, rated sql.NullInt64
+	var gridID, reported, dispatched, closed, rated, withdrawn sql.NullInt64
 	var rec record
-	err := r.Scan(append([]any{&i.ID, &i.TownID, &i.No, &gridID, &i.Description, &i.ReportedBy, &reported,
+	err := r.Scan(append(append([]any{&i.ID, &i.TownID, &i.No, &gridID, &i.Description, &i.ReportedBy, &reported,
 		&i.Assignee, &i.DispatchedBy, &dispatched, &i.ClosedBy, &closed,
-		&i.Result, &i.Rating, &i.RatedBy, &rated}, rec.dest()...)...)
-	i.GridID, i.ReportedAt, i.DispatchedAt, i.ClosedAt, i.RatedAt = gridID.Int64,
-		instant(reported), instant(dispatched), instant(closed), instant(rated)
+		&i.Result, &i.Rating, &i.RatedBy, &rated}, rec.dest()...), &i.WithdrawnBy, &withdrawn, &i.WithdrawReason)...)
+	i.GridID, i.ReportedAt, i.DispatchedAt, i.ClosedAt, i.RatedAt, i.WithdrawnAt = gridID.Int64,
+		instant(reported), instant(dispatched), instant(closed), instant(rated), instant(withdrawn)
 	i.Record = rec.value()
 	return i, err
 }
@@ -82,9 +83,9 @@ func (t *tx) UpdateIssue(i gridbot.Issue) error {
 }
 
 // OpenIssues returns the issues of a grid (every grid of the town for gridID
-// 0) not yet closed, oldest first.
+// 0) not yet closed nor withdrawn, oldest first.
 func (t *tx) OpenIssues(townID, gridID int64) ([]gridbot.Issue, error) {
-	query, args := issueSelect+` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL`, []any{townID}
+	query, args := issueSelect+` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL AND f.withdrawn_at_ms IS NULL`, []any{townID}
 	if gridID != 0 {
 		query, args = query+` AND f.grid_id = $2`, append(args, gridID)
 	}

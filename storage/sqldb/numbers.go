@@ -17,6 +17,8 @@ const (
 	kindPublicity    = "publicity"
 	kindPhoto        = "photo"
 	kindStory        = "story"
+	kindActivity     = "activity"
+	kindAdjustment   = "adjustment"
 )
 
 // nextNo hands out the town's next number of kind, 1 for the first. The

@@ -11,9 +11,9 @@ import (
 )
 
 // The facts of a period, each table aliased f: those of the town $1 that
-// happened in [$2, $3), in the order they happened.
+// happened in [$2, $3) and were not withdrawn (撤回), in the order they happened.
 const (
-	inPeriod = ` WHERE f.town_id = $1 AND f.at_ms >= $2 AND f.at_ms < $3`
+	inPeriod = ` WHERE f.town_id = $1 AND f.at_ms >= $2 AND f.at_ms < $3 AND f.withdrawn_at_ms IS NULL`
 	byTime   = ` ORDER BY f.at_ms, f.id`
 )
 
@@ -113,8 +113,8 @@ func byReportThenNo(is []gridbot.Issue) {
 }
 
 // issuesOfPeriod keeps the issues of town $1 that matter for [$2, $3),
-// $4 being $2 less the look-back (periodIssues).
-const issuesOfPeriod = ` WHERE f.town_id = $1 AND f.reported_at_ms < $3 AND (
+// $4 being $2 less the look-back (periodIssues), and were not withdrawn.
+const issuesOfPeriod = ` WHERE f.town_id = $1 AND f.reported_at_ms < $3 AND f.withdrawn_at_ms IS NULL AND (
 			f.reported_at_ms >= $4
 			OR (f.dispatched_at_ms >= $2 AND f.dispatched_at_ms < $3)
 			OR (f.closed_at_ms >= $2 AND f.closed_at_ms < $3)

@@ -54,11 +54,11 @@ func (t *tx) periodActivities(townID int64, args []any) ([]gridbot.Activity, err
 	var rec record
 	var participants string
 	var lists listArena
-	dest := append([]any{&a.ID, &gridID, &a.Category, &a.Content, &a.Leader, &at, &participants}, rec.dest()...)
+	dest := append([]any{&a.ID, &gridID, &a.Category, &a.Content, &a.Leader, &at, &participants, &a.No}, rec.dest()...)
 	return readRows(t, &a, dest, func() {
 		a.TownID, a.GridID, a.At, a.Record = townID, gridID.Int64, instant(at), rec.value()
 		a.Participants = lists.split(participants)
-	}, `SELECT f.id, f.grid_id, f.category, f.content, f.leader, f.at_ms, f.participants, `+recordColumns+
+	}, `SELECT f.id, f.grid_id, f.category, f.content, f.leader, f.at_ms, f.participants, f.no, `+recordColumns+
 		` FROM activities f`+inPeriod+byTime, args...)
 }
 

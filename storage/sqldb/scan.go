@@ -10,7 +10,7 @@ import (
 // their rows in the same column order.
 
 const (
-	activityColumns = `f.id, f.town_id, f.grid_id, f.category, f.content, f.leader, f.at_ms, ` + recordColumns
+	activityColumns = `f.id, f.town_id, f.grid_id, f.category, f.content, f.leader, f.at_ms, f.no, ` + recordColumns
 	activitySelect  = `SELECT ` + activityColumns + ` FROM activities f`
 )
 
@@ -18,7 +18,7 @@ func scanActivity(r scanner) (gridbot.Activity, error) {
 	var a gridbot.Activity
 	var gridID, at sql.NullInt64
 	var rec record
-	err := r.Scan(append([]any{&a.ID, &a.TownID, &gridID, &a.Category, &a.Content, &a.Leader, &at}, rec.dest()...)...)
+	err := r.Scan(append([]any{&a.ID, &a.TownID, &gridID, &a.Category, &a.Content, &a.Leader, &at, &a.No}, rec.dest()...)...)
 	a.GridID, a.At, a.Record = gridID.Int64, instant(at), rec.value()
 	return a, err
 }
@@ -76,14 +76,14 @@ func scanStory(r scanner) (gridbot.Story, error) {
 	return s, err
 }
 
-const adjustmentSelect = `SELECT f.id, f.town_id, f.userid, f.points, f.reason, f.category, f.at_ms, ` +
+const adjustmentSelect = `SELECT f.id, f.town_id, f.userid, f.points, f.reason, f.category, f.at_ms, f.no, ` +
 	recordColumns + ` FROM adjustments f`
 
 func scanAdjustment(r scanner) (gridbot.Adjustment, error) {
 	var a gridbot.Adjustment
 	var at sql.NullInt64
 	var rec record
-	err := r.Scan(append([]any{&a.ID, &a.TownID, &a.UserID, &a.Points, &a.Reason, &a.Category, &at}, rec.dest()...)...)
+	err := r.Scan(append([]any{&a.ID, &a.TownID, &a.UserID, &a.Points, &a.Reason, &a.Category, &at, &a.No}, rec.dest()...)...)
 	a.At, a.Record = instant(at), rec.value()
 	return a, err
 }

@@ -81,7 +81,7 @@ func testPeriodFactsBoundaries(t *testing.T, s gridbot.Store) {
 	}
 
 	// Round trip of whole facts: the activity and the deliberation at from, as stored.
-	wantAct := gridbot.Activity{ID: f.Activities[0].ID, TownID: a.ID, GridID: a.Grid1.ID, Category: gridbot.ActivityCategories[1],
+	wantAct := gridbot.Activity{ID: f.Activities[0].ID, No: f.Activities[0].No, TownID: a.ID, GridID: a.Grid1.ID, Category: gridbot.ActivityCategories[1],
 		Content: "1", Leader: "U001", Participants: []string{"U001", "P1"}, At: from, Record: rec("U001", "act-1", from)}
 	if !reflect.DeepEqual(f.Activities[0], wantAct) {
 		t.Errorf("activity = %+v\nwant %+v", f.Activities[0], wantAct)

@@ -77,7 +77,7 @@ type sink struct {
 	refused  int
 }
 
-func startSink(refusePct int) (*sink, error) {
+func startSink(refusePct int, api http.HandlerFunc) (*sink, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -86,6 +86,10 @@ func startSink(refusePct int) (*sink, error) {
 		texts: map[string]string{}, at: map[string]time.Time{}}
 	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := strings.CutPrefix(r.URL.Path, "/r/")
+		if !ok && api != nil {
+			api(w, r) // the WeCom API, at GRIDBOT_WECOM_API_BASE = sink/<replica>
+			return
+		}
 		body, _ := io.ReadAll(r.Body)
 		if !ok || r.Method != http.MethodPost {
 			http.NotFound(w, r)

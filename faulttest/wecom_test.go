@@ -74,6 +74,7 @@ type sink struct {
 	replies  map[string]int
 	texts    map[string]string
 	at       map[string]time.Time
+	times    map[string][]time.Time // of every reply taken
 	refused  int
 }
 
@@ -83,7 +84,7 @@ func startSink(refusePct int, api http.HandlerFunc) (*sink, error) {
 		return nil, err
 	}
 	s := &sink{base: "http://" + l.Addr().String(), attempts: map[string]int{}, replies: map[string]int{},
-		texts: map[string]string{}, at: map[string]time.Time{}}
+		texts: map[string]string{}, at: map[string]time.Time{}, times: map[string][]time.Time{}}
 	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := strings.CutPrefix(r.URL.Path, "/r/")
 		if !ok && api != nil {
@@ -105,6 +106,7 @@ func startSink(refusePct int, api http.HandlerFunc) (*sink, error) {
 			return
 		}
 		s.replies[id]++
+		s.times[id] = append(s.times[id], time.Now())
 		var md struct {
 			Markdown struct {
 				Content string `json:"content"`
@@ -147,4 +149,11 @@ func deliver(c *http.Client, u string, m robotMessage) (bool, string) {
 		return true, ""
 	}
 	return false, strconv.Itoa(resp.StatusCode)
+}
+
+// replyTimes are when each reply to id was taken.
+func (s *sink) replyTimes(id string) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.times[id]...)
 }

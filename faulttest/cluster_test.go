@@ -184,12 +184,13 @@ func newReplica(t *testing.T, name, bin, root string, pg *postgres, rd *redis, s
 		"GRIDBOT_TOWN="+town,
 		"GRIDBOT_WECOM_BOT_TOKEN="+botToken,
 		"GRIDBOT_WECOM_BOT_AES_KEY="+botAESKey,
-		"GRIDBOT_WECOM_API_BASE="+sinkBase,
+		"GRIDBOT_WECOM_API_BASE="+sinkBase+"/"+name, // the fake tells the replicas apart
 		"GRIDBOT_USER_RATE=0",
 		"GRIDBOT_JOURNAL_DIR="+jdir,
 		"GRIDBOT_REPLY_LEASE=20s",
 		"GRIDBOT_OUTBOX_LEASE=30s",
 	)
+	rp.env = append(rp.env, appEnv...)
 	var err error
 	if rp.log, err = os.Create(filepath.Join(root, "serve-"+name+".log")); err != nil {
 		t.Fatal(err)

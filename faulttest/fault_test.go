@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,6 +58,7 @@ func senders(t *testing.T) []sender {
 // msg is one message of the run and what became of its deliveries.
 type msg struct {
 	id, phase  string
+	grid       string
 	sent       time.Time
 	deliveries atomic.Int32
 	acked      atomic.Bool
@@ -69,6 +71,9 @@ type phase struct {
 	dur   time.Duration
 	fault func(h *harness) // run in the background at the phase's start
 	late  bool             // also re-deliver messages acknowledged earlier (late platform retries)
+	// announce is how many past months are published at the phase's start
+	// (an announcement each to the town's robot).
+	announce int
 }
 
 type harness struct {
@@ -86,6 +91,18 @@ type harness struct {
 	wg    sync.WaitGroup
 	seq   atomic.Int64
 	lateN atomic.Int64
+
+	// Notices (notices_test.go).
+	bin        string
+	env        []string // for gridbot commands on the test's store
+	plat       *platform
+	grids      map[string]*gridPeople
+	disp       []*dispatch
+	dispatched map[string]bool // message ids whose issue was dispatched
+	published  map[string]publication
+	monthsBack int
+	pgDown     [][2]time.Time
+	kills      []kill
 }
 
 func (h *harness) note(ph, s string) {
@@ -99,7 +116,7 @@ func (h *harness) note(ph, s string) {
 func (h *harness) fire(ph string) {
 	n := h.seq.Add(1)
 	s := h.senders[randn(len(h.senders))]
-	m := &msg{id: fmt.Sprintf("F%06d", n), phase: ph, sent: time.Now()}
+	m := &msg{id: fmt.Sprintf("F%06d", n), phase: ph, grid: strings.TrimPrefix(s.chat, "chat-"), sent: time.Now()}
 	rm := robotMessage{MsgID: "fault-" + m.id, AIBotID: "aibot", ChatID: s.chat, ChatType: "group", MsgType: "text",
 		ResponseURL: h.sink.url(m.id)}
 	rm.From.UserID = s.user
@@ -161,6 +178,9 @@ func (h *harness) late() {
 
 func (h *harness) runPhase(p phase) {
 	h.t.Logf("phase %q (%s)", p.name, p.dur)
+	for i := 0; i < p.announce; i++ {
+		h.publish(p.name)
+	}
 	done := make(chan struct{})
 	if p.fault != nil {
 		go func() { defer close(done); p.fault(h) }()
@@ -173,6 +193,9 @@ func (h *harness) runPhase(p phase) {
 	for time.Now().Before(end) {
 		<-tick.C
 		h.fire(p.name)
+		if randn(4) == 0 {
+			h.dispatchOne(p.name)
+		}
 		if p.late && randn(4) == 0 {
 			h.late()
 		}
@@ -211,61 +234,90 @@ func TestFaults(t *testing.T) {
 	bin := buildGridbot(t, dir)
 	pg := startPostgres(t, pgbin, pgroot)
 	rd := startRedis(t, redisBin)
-	sk, err := startSink(10)
+	plat := newPlatform()
+	sk, err := startSink(10, plat.serve)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sk.srv.Close()
 	env := append(os.Environ(), "GRIDBOT_DATABASE_URL="+pg.url())
 	run(t, bin, env, "import", "roster", "--town", town, "../examples/roster.csv")
+	hooks := filepath.Join(dir, "webhooks.csv")
+	if err := os.WriteFile(hooks, []byte("范围,名称,平台,地址或key,密钥\n镇,,企业微信,"+townRobot+",\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, bin, env, "import", "webhooks", "--town", town, hooks)
+	grids, err := gridsOf("../examples/roster.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	h := &harness{t: t, pg: pg, rd: rd, sink: sk, senders: senders(t), notes: map[string][]string{},
-		client: &http.Client{Timeout: 5 * time.Second}}
+		client: &http.Client{Timeout: 5 * time.Second}, bin: bin, env: env, plat: plat, grids: grids,
+		dispatched: map[string]bool{}, published: map[string]publication{}}
 	h.replicas = []*replica{
 		newReplica(t, "A", bin, dir, pg, rd, sk.base),
 		newReplica(t, "B", bin, dir, pg, rd, sk.base),
 	}
 	a, b := h.replicas[0], h.replicas[1]
 
-	killA := phase{name: "kill -9 of a replica", dur: 12 * time.Second, fault: func(h *harness) {
+	killA := phase{name: "kill -9 of a replica", dur: 12 * time.Second, announce: 2, fault: func(h *harness) {
 		sleep(time.Second)
-		a.kill9()
+		// Kill A while the platform holds a notice it sent: the platform
+		// takes it, A never hears so (the window the README describes).
+		release := plat.holdUntil(func(held map[string]int) bool { return held["A"] > 0 }, 4*time.Second)
+		sleep(300 * time.Millisecond) // the replies A sent just before are recorded; the held notices are not
+		held := plat.heldCounts()
+		h.kill9(a)
+		release()
+		h.note("kill -9 of a replica", fmt.Sprintf("killed A with %d of its notice requests held unanswered at the platform (B: %d)", held["A"], held["B"]))
 		sleep(3 * time.Second)
 		a.start(t)
 	}}
-	redisEmpty := phase{name: "Redis restarted empty", dur: 10 * time.Second, late: true, fault: func(h *harness) {
+	busy := phase{name: "WeCom API answers 502 for 3 s, then 45009 for 4 s", dur: 9 * time.Second, announce: 2, fault: func(h *harness) {
+		sleep(time.Second)
+		plat.failing(3 * time.Second)
+		sleep(3 * time.Second)
+		plat.busy(4 * time.Second)
+	}}
+	redisEmpty := phase{name: "Redis restarted empty", dur: 10 * time.Second, late: true, announce: 2, fault: func(h *harness) {
 		sleep(time.Second)
 		rd.kill()
 		sleep(time.Second)
 		rd.start(t)
 	}}
-	pgDown := phase{name: "PostgreSQL stopped 10 s", dur: 22 * time.Second, late: true, fault: func(h *harness) {
-		sleep(time.Second)
-		pg.stop(t)
+	pgDown := phase{name: "PostgreSQL stopped 10 s", dur: 22 * time.Second, late: true, announce: 2, fault: func(h *harness) {
+		// Stop the store while an announcement (a worker's claim) and
+		// notices are with the platform: their marks must wait for it.
+		release := plat.holdUntil(func(held map[string]int) bool { return held["robot"] > 0 }, 5*time.Second)
+		held := plat.heldCounts()
+		h.stopPG()
+		release()
+		h.note("PostgreSQL stopped 10 s", fmt.Sprintf("stopped with %d announcement and %d notice requests held at the platform", held["robot"], held["app"]))
 		sleep(4 * time.Second)
 		h.note("PostgreSQL stopped 10 s", fmt.Sprintf("/readyz during the outage: A %d, B %d", a.ready(), b.ready()))
 		sleep(6 * time.Second)
-		pg.start(t)
+		h.startPG()
 		sleep(3 * time.Second)
 		h.note("PostgreSQL stopped 10 s", fmt.Sprintf("/readyz after: A %d, B %d", a.ready(), b.ready()))
 	}}
-	pgDownKill := phase{name: "PostgreSQL stopped 10 s + kill -9 of a journaling replica", dur: 20 * time.Second,
+	pgDownKill := phase{name: "PostgreSQL stopped 10 s + kill -9 of a journaling replica", dur: 20 * time.Second, announce: 2,
 		fault: func(h *harness) {
 			sleep(time.Second)
-			pg.stop(t)
+			h.stopPG()
 			sleep(5 * time.Second)
-			b.kill9() // with messages in its journal
+			h.kill9(b) // with messages in its journal
 			sleep(5 * time.Second)
-			pg.start(t)
+			h.startPG()
 			sleep(time.Second)
 			b.start(t) // serve needs the store to start; its journal drains then
 		}}
-	steady := phase{name: "no fault", dur: 8 * time.Second}
-	phases := []phase{steady, killA, redisEmpty, pgDown, pgDownKill}
+	steady := phase{name: "no fault", dur: 8 * time.Second, announce: 2}
+	phases := []phase{steady, busy, killA, redisEmpty, pgDown, pgDownKill}
 	start := time.Now()
 	if long > 0 {
 		// A steady rate with a fault every few minutes, in turn.
-		faults := []phase{killA, redisEmpty, pgDown, pgDownKill}
+		faults := []phase{killA, busy, redisEmpty, pgDown, pgDownKill}
 		phases = nil
 		for i, total := 0, time.Duration(0); total < long; i++ {
 			gap := steady
@@ -281,8 +333,10 @@ func TestFaults(t *testing.T) {
 	h.wg.Wait()
 	sent := time.Since(start)
 
-	// Settle: every acknowledged message answered, or a minute passed.
-	deadline := time.Now().Add(90 * time.Second)
+	// Settle: every acknowledged message and 派发 answered, and the outbox
+	// empty (notices wait up to a minute after a 45009, 30 s after failing
+	// three times, a lease after a kill), or 100 s passed.
+	deadline := time.Now().Add(100 * time.Second)
 	for time.Now().Before(deadline) {
 		missing := 0
 		for _, m := range h.msgs {
@@ -290,7 +344,12 @@ func TestFaults(t *testing.T) {
 				missing++
 			}
 		}
-		if missing == 0 {
+		for _, d := range h.disp {
+			if n, _, _ := sk.reply("D" + d.tag); d.acked.Load() && n == 0 {
+				missing++
+			}
+		}
+		if missing == 0 && pendingJobs(pg) == 0 {
 			break
 		}
 		time.Sleep(500 * time.Millisecond)
@@ -299,6 +358,13 @@ func TestFaults(t *testing.T) {
 
 	stored := storedIssues(t, pg)
 	h.report(stored, sent)
+	var order []string
+	for _, p := range phases {
+		if !slices.Contains(order, p.name) {
+			order = append(order, p.name)
+		}
+	}
+	h.noticeReport(order)
 }
 
 var issueTag = regexp.MustCompile(`F\d{6}`)

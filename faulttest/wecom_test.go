@@ -74,18 +74,23 @@ type sink struct {
 	replies  map[string]int
 	texts    map[string]string
 	at       map[string]time.Time
+	times    map[string][]time.Time // of every reply taken
 	refused  int
 }
 
-func startSink(refusePct int) (*sink, error) {
+func startSink(refusePct int, api http.HandlerFunc) (*sink, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	s := &sink{base: "http://" + l.Addr().String(), attempts: map[string]int{}, replies: map[string]int{},
-		texts: map[string]string{}, at: map[string]time.Time{}}
+		texts: map[string]string{}, at: map[string]time.Time{}, times: map[string][]time.Time{}}
 	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := strings.CutPrefix(r.URL.Path, "/r/")
+		if !ok && api != nil {
+			api(w, r) // the WeCom API, at GRIDBOT_WECOM_API_BASE = sink/<replica>
+			return
+		}
 		body, _ := io.ReadAll(r.Body)
 		if !ok || r.Method != http.MethodPost {
 			http.NotFound(w, r)
@@ -101,6 +106,7 @@ func startSink(refusePct int) (*sink, error) {
 			return
 		}
 		s.replies[id]++
+		s.times[id] = append(s.times[id], time.Now())
 		var md struct {
 			Markdown struct {
 				Content string `json:"content"`
@@ -143,4 +149,11 @@ func deliver(c *http.Client, u string, m robotMessage) (bool, string) {
 		return true, ""
 	}
 	return false, strconv.Itoa(resp.StatusCode)
+}
+
+// replyTimes are when each reply to id was taken.
+func (s *sink) replyTimes(id string) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.times[id]...)
 }

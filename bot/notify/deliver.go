@@ -51,9 +51,9 @@ func (w *Worker) Record(ctx context.Context, claim string, j gridbot.OutboundJob
 	switch {
 	case err == nil && wait == 0:
 		if claim == w.claim {
-			w.marks.add(j.ID)
+			w.marks.add(j.ID, claim)
 		} else {
-			w.finish(ctx, j, func(tx gridbot.Tx) error { return tx.MarkJobDelivered(j.ID, claim, now) })
+			w.delivered(ctx, claim, j, now)
 		}
 		s.Delivered++
 		return
@@ -97,6 +97,22 @@ func (w *Worker) Record(ctx context.Context, claim string, j gridbot.OutboundJob
 	} else if f.Error != PacedMessage && ctx.Err() == nil {
 		w.opt.Logger.Warn("outbox: delivery failed, will retry",
 			append(jobAttrs(j), "attempts", f.Attempts, "next", f.NextAt, "err", f.Error)...)
+	}
+}
+
+// delivered records a job of a RunOnce claim as delivered. When the store
+// does not take the mark (it is restarting), the mark joins the retried
+// marks of the worker's own claim (retry.go) instead of being dropped: a
+// dropped mark leaves the job claimed until its lease ends, and then it
+// goes out a second time.
+func (w *Worker) delivered(ctx context.Context, claim string, j gridbot.OutboundJob, now time.Time) {
+	err := w.st.Update(context.WithoutCancel(ctx), func(tx gridbot.Tx) error { return tx.MarkJobDelivered(j.ID, claim, now) })
+	switch gridbot.ErrorCode(err) {
+	case "":
+	case gridbot.ECONFLICT:
+		w.opt.Logger.Warn("outbox: job no longer ours", append(jobAttrs(j), "err", err)...)
+	default:
+		w.marks.add(j.ID, claim)
 	}
 }
 

@@ -3,8 +3,6 @@ package notify
 import (
 	"context"
 	"time"
-
-	"gridbot"
 )
 
 // MarkRetryWait is how long the "delivered" marks wait before they are
@@ -30,13 +28,7 @@ func (m *marks) flushOrRetry(ctx context.Context) {
 	if len(ids) == 0 {
 		return
 	}
-	now := m.w.opt.Now()
-	var n int
-	err := m.w.st.Update(context.WithoutCancel(ctx), func(tx gridbot.Tx) error {
-		var err error
-		n, err = tx.MarkJobsDelivered(ids, m.w.claim, now)
-		return err
-	})
+	n, err := m.write(ctx, ids)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch {

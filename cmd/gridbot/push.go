@@ -94,6 +94,9 @@ func runPush(ctx context.Context, e *Env, args []string) error {
 		Logger:       log,
 		Channels:     pushChannels(ctx, e, st, k, log),
 	})
+	// The delivered marks are written in batches: write the last ones before
+	// exiting, or those jobs would go out again on the next push.
+	defer w.Flush(context.WithoutCancel(ctx))
 	s, err := w.Drain(ctx, *wait)
 	if err != nil {
 		return err

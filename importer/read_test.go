@@ -147,7 +147,7 @@ func TestReadFileExtensions(t *testing.T) {
 func TestBindColumns(t *testing.T) {
 	tbl := mustCSV(t, "积分,备注,用户ID\n30,x,U001\n")
 	cols, errs := tbl.bind([]string{"用户ID", "积分"}, []string{"姓名"})
-	if len(errs) != 0 {
+	if errs.n != 0 {
 		t.Fatalf("errs = %v", errs)
 	}
 	r := tbl.Rows[0]
@@ -158,7 +158,7 @@ func TestBindColumns(t *testing.T) {
 	tbl = mustCSV(t, "用户ID,用户ID\nU001,U002\n")
 	_, errs = tbl.bind([]string{"用户ID", "积分"}, nil)
 	got := map[string]bool{}
-	for _, e := range errs {
+	for _, e := range errs.list {
 		if e.Line != 1 {
 			t.Errorf("header error on line %d: %v", e.Line, e)
 		}

@@ -25,11 +25,15 @@ type Report struct {
 	Skipped  int
 	Removed  int // roster: people no longer on it; checkpoints: points dropped
 	Warnings []string
+	DryRun   bool // nothing was written: the report says what would change
 }
 
 // String is a Chinese summary for the office, warnings included.
 func (r *Report) String() string {
 	var b strings.Builder
+	if r.DryRun {
+		b.WriteString("试运行（--dry-run），没有写入任何数据。如果正式导入：\n")
+	}
 	switch r.Kind {
 	case KindRoster:
 		fmt.Fprintf(&b, "名单导入完成：共 %d 行，新增 %d 人，更新 %d 人，未变 %d 人", r.Rows, r.Added, r.Updated, r.Skipped)

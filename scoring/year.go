@@ -299,7 +299,6 @@ func consecutiveRun(months []string, from string) []string {
 	return best
 }
 
-
 // rYGrid is R-Y-GRID: a grid's annual score is the mean of its members' (at
 // year end) annual points.
 func rYGrid(people map[string]*YearMember, ro *roster, w window) []YearGrid {

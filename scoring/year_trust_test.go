@@ -141,7 +141,9 @@ func TestValidateMeaninglessCombinations(t *testing.T) {
 	}{
 		{"monthly.overdue.close_points", func(r *Rules) { r.Monthly.Overdue.ClosePenalty = true }},
 		{"index.ratings", func(r *Rules) { r.Index.Ratings.Basic = 100; r.Index.Ratings.Satisfied = 60 }},
-		{"index.ratings", func(r *Rules) { r.Index.Ratings.Basic, r.Index.Ratings.Satisfied, r.Index.Ratings.Unsatisfied = 0, 0, 0 }},
+		{"index.ratings", func(r *Rules) {
+			r.Index.Ratings.Basic, r.Index.Ratings.Satisfied, r.Index.Ratings.Unsatisfied = 0, 0, 0
+		}},
 		{"index.office_categories[1]", func(r *Rules) { r.Index.OfficeCategories[1] = "硬件设施" }},
 		{"index.office_categories[2]", func(r *Rules) { r.Index.OfficeCategories[2] = r.Index.OfficeCategories[0] }},
 		{"checkin_window.to", func(r *Rules) { r.CheckinWindow.From, r.CheckinWindow.To = "12:00", "05:00" }},

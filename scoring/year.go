@@ -31,6 +31,7 @@ type YearMember struct {
 	Role         gridbot.Role `json:"role"` // at year end, or in the last month seen
 	GridID       int64        `json:"grid_id"`
 	Grid         string       `json:"grid"`
+	Village      string       `json:"village"`
 	AnnualPoints float64      `json:"annual_points"`
 	Rank         *int         `json:"rank"` // among the same role; null when no longer on the roster at year end
 	Tie          bool         `json:"tie"`
@@ -156,7 +157,7 @@ func yearMembers(ms []*MonthResult, ro *roster, r *Rules, w window) map[string]*
 			if mr.CheckinDays >= r.Ranking.MinCheckinDays {
 				p.CheckinMonths++
 			}
-			p.Role, p.GridID, p.Grid = mr.Role, mr.GridID, mr.Grid
+			p.Role, p.GridID, p.Grid, p.Village = mr.Role, mr.GridID, mr.Grid, mr.Village
 			if mr.Tier == star {
 				p.Stars = append(p.Stars, m.Month)
 			}
@@ -167,7 +168,7 @@ func yearMembers(ms []*MonthResult, ro *roster, r *Rules, w window) map[string]*
 		if ms, ok := ro.at(u, ref); ok {
 			p := get(u)
 			p.Role, p.GridID, p.onRoll = ms.Role, ms.GridID, true
-			p.Grid, _ = ro.gridNames(ms.GridID)
+			p.Grid, p.Village = ro.gridNames(ms.GridID)
 		}
 	}
 	for _, p := range people {

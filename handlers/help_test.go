@@ -14,7 +14,7 @@ import (
 // The canonical forms of commands.md, which must be accepted exactly.
 var canonical = []string{"打卡", "活动 <类别> <内容> @成员...", "上报 <描述>", "派发 #<号> @成员", "办结 #<号> <结果>",
 	"评价 #<号> <满意|基本满意|不满意>", "议事 <纪要> @成员...", "议事确认 #<号>", "报道 <级别> [综合] <标题> @成员...",
-	"照片 <张数> @成员...", "故事 <村名> <标题>", "调整 @成员 <+N|-N> <理由>", "积分 [@成员] [YYYY-MM]", "排行 [YYYY-MM]",
+	"照片 <张数> @成员...", "故事 <村名> <标题>", "调整 @成员 <+N|-N> <理由>", "积分 [@成员] [YYYY-MM]", "排行 [YYYY-MM]", "指数 [网格名] [YYYY-MM]",
 	"问题 [#<号>]", "帮助 [命令]"}
 
 func TestRegistryHasEveryCommand(t *testing.T) {

@@ -49,6 +49,7 @@ var matrix = map[string]matrixCase{
 		return "积分"
 	}},
 	"排行": {spec: "mlo", text: same4("排行")},
+	"指数": {spec: "mlo", text: same4("指数")},
 	"问题": {spec: "mlo", text: same4("问题")},
 	"帮助": {spec: "mlos", text: same4("帮助")},
 }

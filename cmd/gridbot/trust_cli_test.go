@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -32,5 +34,38 @@ func TestCommandLineErrorsAreChinese(t *testing.T) {
 	if _, errs, _ := c.run("import", "roster", "--town", "海风镇", bad); !strings.Contains(errs, "不支持的文件格式") ||
 		strings.Contains(errs, "unsupported workbook") {
 		t.Errorf("a broken workbook: %q", errs)
+	}
+}
+
+// TestReadmeExamplesExist: the README's examples name files of the
+// repository and commands of the binary, and describe the JSON contract
+// themselves rather than pointing outside the repository.
+func TestReadmeExamplesExist(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	for _, m := range regexp.MustCompile(`examples/[\p{L}\p{N}_./-]+\.(?:csv|xlsx|jsonl)`).FindAllString(readme, -1) {
+		if _, err := os.Stat(filepath.Join("..", "..", m)); err != nil {
+			t.Errorf("README names %s, which does not exist", m)
+		}
+	}
+	blocks := strings.Split(readme, "```")
+	for i := 1; i < len(blocks); i += 2 { // the fenced code blocks
+		for _, m := range regexp.MustCompile("(?m)^gridbot ([a-z]+) ").FindAllStringSubmatch(blocks[i], -1) {
+			if _, ok := subcommands[m[1]]; !ok {
+				t.Errorf("README runs gridbot %s, which is no command", m[1])
+			}
+		}
+	}
+	if strings.Contains(readme, "shared/spec/commands.md") {
+		t.Error("README points at commands.md outside the repository for the JSON contract")
+	}
+	for _, w := range []string{"go install ./cmd/gridbot", "examples/transcripts/demo-2026-10.jsonl", "`/loc 纬度,经度 [消息]`",
+		"### The JSON of `settle --json`"} {
+		if !strings.Contains(readme, w) {
+			t.Errorf("README lacks %q", w)
+		}
 	}
 }

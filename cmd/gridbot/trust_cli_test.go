@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -68,4 +69,66 @@ func TestReadmeExamplesExist(t *testing.T) {
 			t.Errorf("README lacks %q", w)
 		}
 	}
+}
+
+// TestYearPartyFlagDecemberToJanuary: on both engines, 月度网格之星 in
+// December 2025 and January 2026 flag a member in 2026 (R-Y-PARTY), read
+// from the store's previous December; min_points keeps the award itself out.
+func TestYearPartyFlagDecemberToJanuary(t *testing.T) {
+	engines(t, func(t *testing.T, c *cli) {
+		data, err := os.ReadFile("../../scoring/rules/binhai-2020.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := strings.ReplaceAll(string(data), "    # min_points: 300", "    min_points: 5000")
+		if strings.Count(rules, "min_points: 5000") != 2 {
+			t.Fatalf("rules edit did not apply")
+		}
+		c.env = map[string]string{"GRIDBOT_RULES": writeFile(t, "rules.yaml", rules)}
+		c.ok("import", "roster", "--town", "海风镇", ex("roster.csv"))
+		dir := t.TempDir()
+		checkins := [][]string{{"用户ID", "日期"}}
+		for _, month := range []string{"2025-12", "2026-01"} {
+			for d := 1; d <= 25; d++ {
+				checkins = append(checkins, []string{"U002", month + "-" + twoDigits(d)})
+			}
+			c.ok("import", "base-points", month, writeCSV(t, dir, month+".csv", [][]string{{"用户ID", "积分"}, {"U002", "200"}}))
+		}
+		c.ok("import", "checkins", writeCSV(t, dir, "checkins.csv", checkins))
+		var year struct {
+			Members []struct {
+				UserID string  `json:"userid"`
+				Award  string  `json:"award"`
+				Flag   *string `json:"party_flag"`
+				Reason string  `json:"party_reason"`
+				Stars  []string
+			}
+			Notes []string
+		}
+		mustJSON(t, c.ok("settle", "year", "2026", "--json", "--at", "2026-02-01"), &year)
+		found := false
+		for _, m := range year.Members {
+			if m.Award != "none" {
+				t.Errorf("%s awarded %s despite min_points", m.UserID, m.Award)
+			}
+			if m.UserID != "U002" {
+				continue
+			}
+			found = true
+			if m.Flag == nil || *m.Flag != "优先入党培养对象" || !strings.Contains(m.Reason, "2025-12、2026-01") ||
+				len(m.Stars) != 1 || m.Stars[0] != "2026-01" {
+				t.Errorf("U002: flag %v reason %q stars %v", m.Flag, m.Reason, m.Stars)
+			}
+		}
+		if !found || !strings.Contains(strings.Join(year.Notes, "\n"), "年度积分不低于5000分") {
+			t.Errorf("found %v notes %q", found, year.Notes)
+		}
+	})
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
 }

@@ -10,7 +10,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -40,19 +39,6 @@ type Table struct {
 type Row struct {
 	Line  int
 	Cells []string
-}
-
-// ReadFile reads a .csv or .xlsx file, chosen by its extension.
-func ReadFile(path string) (*Table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, gridbot.Errorf(gridbot.ENOTFOUND, "找不到文件 %s，请检查路径。", filepath.Base(path))
-		}
-		return nil, err
-	}
-	defer f.Close()
-	return Read(filepath.Base(path), f)
 }
 
 // Read reads a sheet from r; name's extension (.csv or .xlsx) says which format.

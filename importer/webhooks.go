@@ -45,11 +45,6 @@ func Webhooks(ctx context.Context, st gridbot.Store, townID int64, path string, 
 	return webhooks(ctx, st, townID, t, now, o)
 }
 
-// WebhooksTable is Webhooks for a sheet already read.
-func WebhooksTable(ctx context.Context, st gridbot.Store, townID int64, t *Table, now time.Time) (*Report, error) {
-	return webhooks(ctx, st, townID, t, now, Options{})
-}
-
 func webhooks(ctx context.Context, st gridbot.Store, townID int64, t *Table, now time.Time, o Options) (*Report, error) {
 	hooks, lines, warnings, probs := parseWebhooks(t)
 	if probs.n > 0 {

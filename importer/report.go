@@ -58,6 +58,12 @@ func (r *Report) String() string {
 		fmt.Fprintf(&b, "导入完成：共 %d 行，新增 %d，更新 %d，跳过 %d", r.Rows, r.Added, r.Updated, r.Skipped)
 	}
 	b.WriteString("。")
+	if r.DryRun {
+		// Nothing was imported: the summary is a preview.
+		s := strings.Replace(b.String(), "导入完成", "导入预览", 1)
+		b.Reset()
+		b.WriteString(s)
+	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\n请注意（%d 条，不影响导入）：", len(r.Warnings))
 		for _, w := range r.Warnings {

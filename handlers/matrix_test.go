@@ -67,6 +67,7 @@ var matrix = map[string]matrixCase{
 		return "积分"
 	}},
 	"排行": {spec: "mlo", text: same4("排行")},
+	"指数": {spec: "mlo", text: same4("指数")},
 	"问题": {spec: "mlo", text: same4("问题")},
 	"提醒": {spec: "mlo", text: same4("提醒")},
 	"帮助": {spec: "mlos", text: same4("帮助")},

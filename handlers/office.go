@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gridbot"
+	"gridbot/scoring"
 )
 
 // The office's records: publicity reports, photos, red-grid stories and
@@ -132,8 +133,9 @@ func trimVillage(name string) string {
 // maxAdjust bounds one adjustment; a larger number is a typo more often than not.
 const maxAdjust = 100
 
-// adjustCategories are the categories an adjustment's reason may start with.
-var adjustCategories = []string{"基础工作", "应知应到", "组织纪律", "更正"}
+// adjustCategories are the categories an adjustment's reason may start with
+// (the rules file's index.office_categories is checked against them).
+var adjustCategories = scoring.AdjustCategories
 
 // runAdjust is 调整: an office adjustment of a member's points (R-ADJ),
 // booked in the current month.

@@ -17,15 +17,17 @@ var (
 // BasePoints imports the platform's base points (岭格治理平台积分) of month
 // ("2026-10") from a CSV or XLSX file (用户ID,积分). It replaces the points
 // of the people in the file for that month and leaves everyone else's alone.
-func BasePoints(ctx context.Context, st gridbot.Store, townID int64, month, path string) (*Report, error) {
+func BasePoints(ctx context.Context, st gridbot.Store, townID int64, month, path string, o Options) (*Report, error) {
 	if err := checkMonth(month); err != nil {
 		return nil, err
 	}
-	t, err := ReadFile(path)
+	t, done, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return BasePointsTable(ctx, st, townID, month, t)
+	defer done()
+	o.watch(t)
+	return basePoints(ctx, st, townID, month, t, o)
 }
 
 func checkMonth(month string) error {
@@ -37,15 +39,23 @@ func checkMonth(month string) error {
 
 // BasePointsTable is BasePoints for a sheet already read.
 func BasePointsTable(ctx context.Context, st gridbot.Store, townID int64, month string, t *Table) (*Report, error) {
+	return basePoints(ctx, st, townID, month, t, Options{})
+}
+
+func basePoints(ctx context.Context, st gridbot.Store, townID int64, month string, t *Table, o Options) (*Report, error) {
 	if err := checkMonth(month); err != nil {
 		return nil, err
 	}
-	bps, lines, names, probs := parseBasePoints(t, month)
+	known, err := knownPeople(ctx, st, townID)
+	if err != nil {
+		return nil, err
+	}
+	bps, lines, names, probs := parseBasePoints(t, month, known)
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
 	var rep *Report
-	err := st.Update(ctx, func(tx gridbot.Tx) error {
+	err = o.update(ctx, st, func(tx gridbot.Tx) error {
 		rep = &Report{Kind: KindBasePoints, Rows: len(bps)}
 		people, err := peopleByUserID(tx, townID)
 		if err != nil {
@@ -94,23 +104,19 @@ func BasePointsTable(ctx context.Context, st gridbot.Store, townID int64, month 
 	if err != nil {
 		return nil, err
 	}
-	return rep, nil
+	return o.finish(rep), nil
 }
 
-// parseBasePoints validates the file on its own; lines[i] and names[i]
-// belong to bps[i].
-func parseBasePoints(t *Table, month string) (bps []gridbot.BasePoint, lines []int, names []string, probs problems) {
+// parseBasePoints validates the file, against known (the town's people)
+// too; lines[i] and names[i] belong to bps[i].
+func parseBasePoints(t *Table, month string, known map[string]gridbot.Person) (bps []gridbot.BasePoint, lines []int, names []string, probs problems) {
 	cols, errs := t.bind(basePointsRequired, basePointsOptional)
-	if len(errs) > 0 {
+	if errs.n > 0 {
 		return nil, nil, nil, errs
 	}
-	if len(t.Rows) == 0 {
-		probs.add(2, "", "文件只有表头，没有积分")
-		return nil, nil, nil, probs
-	}
 	seen := map[string]int{}
-	for _, r := range t.Rows {
-		n := len(probs)
+	count := t.each(&probs, func(r Row) {
+		n := probs.n
 		bp := gridbot.BasePoint{UserID: cols.get(r, "用户ID"), Month: month}
 		switch {
 		case bp.UserID == "":
@@ -119,6 +125,9 @@ func parseBasePoints(t *Table, month string) (bps []gridbot.BasePoint, lines []i
 			probs.add(r.Line, "用户ID", "用户ID重复（与第 %d 行）", seen[bp.UserID])
 		default:
 			seen[bp.UserID] = r.Line
+			if _, ok := known[bp.UserID]; known != nil && !ok {
+				probs.add(r.Line, "用户ID", "未知用户ID「%s」：名单中没有此人，请检查或先导入名单", bp.UserID)
+			}
 		}
 		var ok bool
 		if bp.Points, ok = parseNumber(cols.get(r, "积分")); !ok {
@@ -126,13 +135,26 @@ func parseBasePoints(t *Table, month string) (bps []gridbot.BasePoint, lines []i
 		} else if bp.Points < -1000 || bp.Points > 1000 {
 			probs.add(r.Line, "积分", "积分 %g 超出合理范围（-1000 到 1000），请检查", bp.Points)
 		}
-		if len(probs) == n {
+		if probs.n == n {
 			bps = append(bps, bp)
 			lines = append(lines, r.Line)
 			names = append(names, cols.get(r, "姓名"))
 		}
+	})
+	if count == 0 && probs.n == 0 {
+		probs.add(2, "", "文件只有表头，没有积分")
 	}
 	return bps, lines, names, probs
+}
+
+// knownPeople reads the town's people, active or not, by user id, so a
+// file is checked against the roster in the same pass as everything else.
+func knownPeople(ctx context.Context, st gridbot.Store, townID int64) (m map[string]gridbot.Person, err error) {
+	err = st.View(ctx, func(tx gridbot.Tx) error {
+		m, err = peopleByUserID(tx, townID)
+		return err
+	})
+	return m, err
 }
 
 // peopleByUserID returns everyone of the town, active or not, by user id.

@@ -22,25 +22,35 @@ const defaultClock = 8 * time.Hour
 // chat check-ins at one a day: a person-day that already has a check-in is
 // skipped, and so are later rows for the same person-day in the file (the
 // earliest counts). now is the import's time; check-ins after it are refused.
-func Checkins(ctx context.Context, st gridbot.Store, townID int64, path string, now time.Time) (*Report, error) {
-	t, err := ReadFile(path)
+func Checkins(ctx context.Context, st gridbot.Store, townID int64, path string, now time.Time, o Options) (*Report, error) {
+	t, done, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return CheckinsTable(ctx, st, townID, t, now)
+	defer done()
+	o.watch(t)
+	return checkins(ctx, st, townID, t, now, o)
 }
 
 // CheckinsTable is Checkins for a sheet already read.
 func CheckinsTable(ctx context.Context, st gridbot.Store, townID int64, t *Table, now time.Time) (*Report, error) {
+	return checkins(ctx, st, townID, t, now, Options{})
+}
+
+func checkins(ctx context.Context, st gridbot.Store, townID int64, t *Table, now time.Time, o Options) (*Report, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	cs, lines, rows, probs := parseCheckins(t, now)
+	known, err := knownPeople(ctx, st, townID)
+	if err != nil {
+		return nil, err
+	}
+	cs, lines, rows, probs := parseCheckins(t, now, known)
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
 	var rep *Report
-	err := st.Update(ctx, func(tx gridbot.Tx) error {
+	err = o.update(ctx, st, func(tx gridbot.Tx) error {
 		rep = &Report{Kind: KindCheckins, Rows: rows}
 		people, err := peopleByUserID(tx, townID)
 		if err != nil {
@@ -69,27 +79,25 @@ func CheckinsTable(ctx context.Context, st gridbot.Store, townID int64, t *Table
 	if err != nil {
 		return nil, err
 	}
-	return rep, nil
+	return o.finish(rep), nil
 }
 
 // parseCheckins validates the file on its own and keeps the earliest row of
 // each person-day. It returns the check-ins, their lines, and the number of
 // data rows.
-func parseCheckins(t *Table, now time.Time) (cs []gridbot.Checkin, lines []int, rows int, probs problems) {
+func parseCheckins(t *Table, now time.Time, known map[string]gridbot.Person) (cs []gridbot.Checkin, lines []int, rows int, probs problems) {
 	cols, errs := t.bind(checkinsRequired, checkinsOptional)
-	if len(errs) > 0 {
+	if errs.n > 0 {
 		return nil, nil, 0, errs
 	}
-	if len(t.Rows) == 0 {
-		probs.add(2, "", "文件只有表头，没有打卡记录")
-		return nil, nil, 0, probs
-	}
 	first := map[string]int{} // user id + day -> index in cs
-	for _, r := range t.Rows {
-		n := len(probs)
+	rows = t.each(&probs, func(r Row) {
+		n := probs.n
 		c := gridbot.Checkin{UserID: cols.get(r, "用户ID"), Source: gridbot.SourceImport}
 		if c.UserID == "" {
 			probs.add(r.Line, "用户ID", "用户ID不能为空")
+		} else if _, ok := known[c.UserID]; known != nil && !ok {
+			probs.add(r.Line, "用户ID", "未知用户ID「%s」：名单中没有此人，请检查或先导入名单", c.UserID)
 		}
 		day, clock, hasClock, ok := parseDate(cols.get(r, "日期"))
 		if !ok {
@@ -102,25 +110,28 @@ func parseCheckins(t *Table, now time.Time) (cs []gridbot.Checkin, lines []int, 
 		} else if !hasClock {
 			clock = defaultClock
 		}
-		if len(probs) > n {
-			continue
+		if probs.n > n {
+			return
 		}
 		c.At = day.Add(clock)
 		c.Day = gridbot.Day(c.At)
 		if c.At.After(now) {
 			probs.add(r.Line, "日期", "打卡时间 %s 晚于现在，请检查日期", c.At.Format("2006-01-02 15:04"))
-			continue
+			return
 		}
 		key := c.UserID + "\x00" + c.Day
 		if i, ok := first[key]; ok {
 			if c.At.Before(cs[i].At) {
 				cs[i], lines[i] = c, r.Line
 			}
-			continue
+			return
 		}
 		first[key] = len(cs)
 		cs = append(cs, c)
 		lines = append(lines, r.Line)
+	})
+	if rows == 0 && probs.n == 0 {
+		probs.add(2, "", "文件只有表头，没有打卡记录")
 	}
-	return cs, lines, len(t.Rows), probs
+	return cs, lines, rows, probs
 }

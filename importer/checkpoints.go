@@ -13,22 +13,40 @@ var checkpointColumns = []string{"村", "名称", "纬度", "经度", "半径米
 // Checkpoints replaces the town's check-in points with those of a CSV or
 // XLSX file (村,名称,纬度,经度,半径米). Every village must already be on
 // the roster. Points missing from the file are deleted.
-func Checkpoints(ctx context.Context, st gridbot.Store, townID int64, path string) (*Report, error) {
-	t, err := ReadFile(path)
+func Checkpoints(ctx context.Context, st gridbot.Store, townID int64, path string, o Options) (*Report, error) {
+	t, done, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return CheckpointsTable(ctx, st, townID, t)
+	defer done()
+	o.watch(t)
+	return checkpoints(ctx, st, townID, t, o)
 }
 
 // CheckpointsTable is Checkpoints for a sheet already read.
 func CheckpointsTable(ctx context.Context, st gridbot.Store, townID int64, t *Table) (*Report, error) {
-	cps, lines, probs := parseCheckpoints(t)
+	return checkpoints(ctx, st, townID, t, Options{})
+}
+
+func checkpoints(ctx context.Context, st gridbot.Store, townID int64, t *Table, o Options) (*Report, error) {
+	var villages map[string]bool
+	err := st.View(ctx, func(tx gridbot.Tx) error {
+		vs, err := tx.Villages(townID)
+		villages = map[string]bool{}
+		for _, v := range vs {
+			villages[v.Name] = true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	cps, lines, probs := parseCheckpoints(t, villages)
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
 	var rep *Report
-	err := st.Update(ctx, func(tx gridbot.Tx) error {
+	err = o.update(ctx, st, func(tx gridbot.Tx) error {
 		rep = &Report{Kind: KindCheckpoints, Rows: len(cps)}
 		villages, err := tx.Villages(townID)
 		if err != nil {
@@ -73,25 +91,23 @@ func CheckpointsTable(ctx context.Context, st gridbot.Store, townID int64, t *Ta
 	if err != nil {
 		return nil, err
 	}
-	return rep, nil
+	return o.finish(rep), nil
 }
 
 // parseCheckpoints validates the file on its own; lines[i] is the line of cps[i].
-func parseCheckpoints(t *Table) (cps []gridbot.Checkpoint, lines []int, probs problems) {
+func parseCheckpoints(t *Table, villages map[string]bool) (cps []gridbot.Checkpoint, lines []int, probs problems) {
 	cols, errs := t.bind(checkpointColumns, nil)
-	if len(errs) > 0 {
+	if errs.n > 0 {
 		return nil, nil, errs
 	}
-	if len(t.Rows) == 0 {
-		probs.add(2, "", "文件只有表头，没有打卡点。导入会替换全部打卡点，空文件不予导入")
-		return nil, nil, probs
-	}
 	seen := map[string]int{}
-	for _, r := range t.Rows {
-		n := len(probs)
+	count := t.each(&probs, func(r Row) {
+		n := probs.n
 		c := gridbot.Checkpoint{Village: cols.get(r, "村"), Name: cols.get(r, "名称")}
 		if c.Village == "" {
 			probs.add(r.Line, "村", "村不能为空")
+		} else if villages != nil && !villages[c.Village] {
+			probs.add(r.Line, "村", "未知村「%s」：村名要与名单中的一致，或先导入名单", c.Village)
 		}
 		if c.Name == "" {
 			probs.add(r.Line, "名称", "名称不能为空，例如「村党群服务中心」")
@@ -117,10 +133,13 @@ func parseCheckpoints(t *Table) (cps []gridbot.Checkpoint, lines []int, probs pr
 		} else if c.RadiusM <= 0 || c.RadiusM > 10000 {
 			probs.add(r.Line, "半径米", "半径应大于 0 且不超过 10000 米")
 		}
-		if len(probs) == n {
+		if probs.n == n {
 			cps = append(cps, c)
 			lines = append(lines, r.Line)
 		}
+	})
+	if count == 0 && probs.n == 0 {
+		probs.add(2, "", "文件只有表头，没有打卡点。导入会替换全部打卡点，空文件不予导入")
 	}
 	return cps, lines, probs
 }

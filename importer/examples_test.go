@@ -43,7 +43,7 @@ func TestExamplesRosterEncodings(t *testing.T) {
 	var first map[string]gridbot.Person
 	for _, name := range []string{"roster.csv", "roster-gbk.csv", "roster.xlsx"} {
 		st, town := openStore(t)
-		rep, err := Roster(ctx, st, town, example(name), time.Time{})
+		rep, err := Roster(ctx, st, town, example(name), time.Time{}, Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -72,13 +72,13 @@ func TestExamplesBadRow(t *testing.T) {
 	st, town := openStore(t)
 	// The example town without its month of check-ins (slow under -race),
 	// plus two check-ins so that their count is not trivially zero.
-	if _, err := Roster(ctx, st, town, example("roster.csv"), time.Time{}); err != nil {
+	if _, err := Roster(ctx, st, town, example("roster.csv"), time.Time{}, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Checkpoints(ctx, st, town, example("checkpoints.csv")); err != nil {
+	if _, err := Checkpoints(ctx, st, town, example("checkpoints.csv"), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := BasePoints(ctx, st, town, "2026-10", example("base-points-2026-10.csv")); err != nil {
+	if _, err := BasePoints(ctx, st, town, "2026-10", example("base-points-2026-10.csv"), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := CheckinsTable(ctx, st, town, mustCSV(t, "用户ID,日期\nU001,2026-10-01\nU005,2026-10-01\n"), octTo); err != nil {
@@ -89,7 +89,7 @@ func TestExamplesBadRow(t *testing.T) {
 		t.Fatalf("setup: %+v", before)
 	}
 
-	_, err := Roster(ctx, st, town, example("bad/roster-bad-row.csv"), time.Now())
+	_, err := Roster(ctx, st, town, example("bad/roster-bad-row.csv"), time.Now(), Options{})
 	var errs *Errors
 	if !errors.As(err, &errs) || len(errs.Rows) != 1 {
 		t.Fatalf("err = %v, want one row error", err)

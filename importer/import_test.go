@@ -210,7 +210,7 @@ func TestImportAllOrNone(t *testing.T) {
 
 	// On an empty store, a bad roster leaves it empty.
 	st2, town2 := openStore(t)
-	if _, err := Roster(ctx, st2, town2, example("bad/roster-bad-row.csv"), time.Now()); err == nil {
+	if _, err := Roster(ctx, st2, town2, example("bad/roster-bad-row.csv"), time.Now(), Options{}); err == nil {
 		t.Fatal("bad roster imported")
 	}
 	if got := snapshot(t, st2, town2); got != (counts{}) {
@@ -276,7 +276,7 @@ func TestBasePointsReimport(t *testing.T) {
 	if len(pts) != 3 || pts["U1"] != 40 || pts["U2"] != 36 || pts["O1"] != 10 {
 		t.Fatalf("base points %v", pts)
 	}
-	if _, err := BasePoints(ctx, st, town, "2026-13", example("base-points-2026-10.csv")); gridbot.ErrorCode(err) != gridbot.EINVALID {
+	if _, err := BasePoints(ctx, st, town, "2026-13", example("base-points-2026-10.csv"), Options{}); gridbot.ErrorCode(err) != gridbot.EINVALID {
 		t.Fatalf("bad month: %v", err)
 	}
 }

@@ -13,7 +13,8 @@ const rosterHeader = "用户ID,姓名,角色,网格,村,管理区,党员,手机\
 
 // wantProblem asserts that probs holds a problem on line in column whose
 // message contains text.
-func wantProblem(t *testing.T, probs []RowError, line int, column, text string) {
+func wantProblem(t *testing.T, ps problems, line int, column, text string) {
+	probs := ps.list
 	t.Helper()
 	for _, p := range probs {
 		if p.Line == line && p.Column == column && strings.Contains(p.Message, text) {
@@ -50,13 +51,13 @@ func TestParseRosterProblems(t *testing.T) {
 	wantProblem(t, probs, 11, "网格", "在第 2 行属于「海风村」")
 	wantProblem(t, probs, 12, "管理区", "在第 2 行属于「东片」")
 	wantProblem(t, probs, 13, "角色", "角色不能为空")
-	if len(probs) != 11 {
-		t.Errorf("%d problems, want 11: %v", len(probs), probs)
+	if probs.n != 11 {
+		t.Errorf("%d problems, want 11: %v", probs.n, probs)
 	}
 	if !hasPhone || len(rows) != 2 || rows[0].person.UserID != "U001" || rows[1].person.Phone != "0576-86123456" {
 		t.Errorf("valid rows = %+v", rows)
 	}
-	if err := problems(probs).err(); gridbot.ErrorCode(err) != gridbot.EINVALID {
+	if err := probs.err(); gridbot.ErrorCode(err) != gridbot.EINVALID {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -64,7 +65,7 @@ func TestParseRosterProblems(t *testing.T) {
 func TestParseRosterHeader(t *testing.T) {
 	// Columns in another order, 手机 left out.
 	rows, hasPhone, probs := parseRoster(mustCSV(t, "党员,角色,用户ID,姓名,管理区,村,网格\n否,党建办,U1,甲,,,\n"))
-	if len(probs) != 0 || hasPhone || len(rows) != 1 || rows[0].person.Role != gridbot.RoleOffice || rows[0].person.Party {
+	if probs.n != 0 || hasPhone || len(rows) != 1 || rows[0].person.Role != gridbot.RoleOffice || rows[0].person.Party {
 		t.Fatalf("rows %+v, probs %v", rows, probs)
 	}
 	_, _, probs = parseRoster(mustCSV(t, "用户ID,姓名,网格,村,管理区,党员\nU1,甲,a,b,c,是\n"))
@@ -81,7 +82,7 @@ func TestParseCheckpointsProblems(t *testing.T) {
 		"海风村,码头,121.47,28.38,300\n" + // 5 swapped
 		"海风村,渔港,28.38,121.47,0\n" + // 6 radius
 		",,28.38,121.47,200\n" // 7 empty village and name
-	cps, _, probs := parseCheckpoints(mustCSV(t, src))
+	cps, _, probs := parseCheckpoints(mustCSV(t, src), nil)
 	wantProblem(t, probs, 3, "名称", "打卡点重复（与第 2 行）")
 	wantProblem(t, probs, 4, "纬度", "数字格式错误「abc」")
 	wantProblem(t, probs, 5, "纬度", "填反")
@@ -99,10 +100,10 @@ func TestParseBasePointsProblems(t *testing.T) {
 		"U002,四十,李四\n" + // 3 bad number
 		"U001,30,张伟\n" + // 4 duplicate
 		"U003,１２,王五\n" // 5 full-width digits are fine
-	bps, lines, names, probs := parseBasePoints(mustCSV(t, src), "2026-10")
+	bps, lines, names, probs := parseBasePoints(mustCSV(t, src), "2026-10", nil)
 	wantProblem(t, probs, 3, "积分", "数字格式错误「四十」")
 	wantProblem(t, probs, 4, "用户ID", "用户ID重复（与第 2 行）")
-	if len(probs) != 2 || len(bps) != 2 || bps[0].Points != 45.5 || bps[1].Points != 12 ||
+	if probs.n != 2 || len(bps) != 2 || bps[0].Points != 45.5 || bps[1].Points != 12 ||
 		bps[1].Month != "2026-10" || lines[1] != 5 || names[0] != "张伟" {
 		t.Errorf("bps %+v lines %v names %v probs %v", bps, lines, names, probs)
 	}
@@ -122,13 +123,13 @@ func TestParseCheckins(t *testing.T) {
 		"U006,2026-10-07,25:00\n" + // 10
 		"U006,2026-11-02,\n" + // 11 after now
 		",2026-10-07,\n" // 12
-	cs, lines, rows, probs := parseCheckins(mustCSV(t, src), now)
+	cs, lines, rows, probs := parseCheckins(mustCSV(t, src), now, nil)
 	wantProblem(t, probs, 8, "日期", "日期格式错误")
 	wantProblem(t, probs, 9, "日期", "日期格式错误「昨天」")
 	wantProblem(t, probs, 10, "时间", "时间格式错误")
 	wantProblem(t, probs, 11, "日期", "晚于现在")
 	wantProblem(t, probs, 12, "用户ID", "不能为空")
-	if len(probs) != 5 || rows != 11 {
+	if probs.n != 5 || rows != 11 {
 		t.Fatalf("rows %d, problems %v", rows, probs)
 	}
 	at := func(d, h, m, s int) time.Time { return time.Date(2026, 10, d, h, m, s, 0, gridbot.Zone) }
@@ -208,7 +209,7 @@ func TestRosterWarnings(t *testing.T) {
 	}
 	b.WriteString("O1,办公室,党建办,,,,否,\n") // office staff count for no grid
 	rows, _, probs := parseRoster(mustCSV(t, b.String()))
-	if len(probs) != 0 {
+	if probs.n != 0 {
 		t.Fatalf("problems %v", probs)
 	}
 	rep := &Report{Kind: KindRoster}

@@ -10,7 +10,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -27,6 +26,12 @@ import (
 type Table struct {
 	Header []string
 	Rows   []Row
+
+	// next, when set, reads the rows from the file instead (openFile):
+	// io.EOF after the last. close releases what it holds.
+	next  func() (Row, error)
+	close func()
+	onRow func(n int) // after each row read, with the count so far
 }
 
 // Row is one non-empty line of a sheet. Line is the line number the office
@@ -34,19 +39,6 @@ type Table struct {
 type Row struct {
 	Line  int
 	Cells []string
-}
-
-// ReadFile reads a .csv or .xlsx file, chosen by its extension.
-func ReadFile(path string) (*Table, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, gridbot.Errorf(gridbot.ENOTFOUND, "找不到文件 %s，请检查路径。", filepath.Base(path))
-		}
-		return nil, err
-	}
-	defer f.Close()
-	return Read(filepath.Base(path), f)
 }
 
 // Read reads a sheet from r; name's extension (.csv or .xlsx) says which format.
@@ -118,7 +110,7 @@ func csvReason(err error) string {
 func ReadXLSX(r io.Reader) (*Table, error) {
 	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, gridbot.Errorf(gridbot.EINVALID, "无法打开 Excel 文件，请确认它是 .xlsx 格式且没有加密。")
+		return nil, unsupportedWorkbook()
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
@@ -178,19 +170,18 @@ type columns map[string]int
 // bind finds the required and optional columns in the header, in any order.
 // A missing required column or a column named twice is an error on line 1;
 // columns it does not know are ignored.
-func (t *Table) bind(required, optional []string) (columns, []RowError) {
+func (t *Table) bind(required, optional []string) (columns, problems) {
 	cols := columns{}
-	var errs []RowError
+	var errs problems
 	for i, h := range t.Header {
 		if _, dup := cols[h]; dup && h != "" {
-			errs = append(errs, RowError{Line: 1, Column: h, Message: "表头中「" + h + "」出现了两次"})
+			errs.add(1, h, "表头中「%s」出现了两次", h)
 		}
 		cols[h] = i
 	}
 	for _, name := range required {
 		if _, ok := cols[name]; !ok {
-			errs = append(errs, RowError{Line: 1, Column: name,
-				Message: "缺少列「" + name + "」，表头应为：" + strings.Join(append(append([]string{}, required...), optional...), ",")})
+			errs.add(1, name, "缺少列「%s」，表头应为：%s", name, strings.Join(append(append([]string{}, required...), optional...), ","))
 		}
 	}
 	known := map[string]bool{}

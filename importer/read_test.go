@@ -125,21 +125,21 @@ func TestReadFileExtensions(t *testing.T) {
 		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadFile(path); gridbot.ErrorCode(err) != gridbot.EINVALID {
+		if _, err := readFile(path); gridbot.ErrorCode(err) != gridbot.EINVALID {
 			t.Errorf("%s: err = %v, want EINVALID", name, err)
 		}
 	}
-	if _, err := ReadFile(filepath.Join(dir, "missing.csv")); gridbot.ErrorCode(err) != gridbot.ENOTFOUND {
+	if _, err := readFile(filepath.Join(dir, "missing.csv")); gridbot.ErrorCode(err) != gridbot.ENOTFOUND {
 		t.Errorf("missing file: err = %v, want ENOTFOUND", err)
 	}
-	if _, err := ReadFile(filepath.Join(dir, "a.xlsx")); err == nil {
+	if _, err := readFile(filepath.Join(dir, "a.xlsx")); err == nil {
 		t.Error("missing xlsx: no error")
 	}
 	path := filepath.Join(dir, "bad.xlsx")
 	if err := os.WriteFile(path, []byte("not a zip"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadFile(path); gridbot.ErrorCode(err) != gridbot.EINVALID {
+	if _, err := readFile(path); gridbot.ErrorCode(err) != gridbot.EINVALID {
 		t.Errorf("corrupt xlsx: err = %v, want EINVALID", err)
 	}
 }
@@ -147,7 +147,7 @@ func TestReadFileExtensions(t *testing.T) {
 func TestBindColumns(t *testing.T) {
 	tbl := mustCSV(t, "积分,备注,用户ID\n30,x,U001\n")
 	cols, errs := tbl.bind([]string{"用户ID", "积分"}, []string{"姓名"})
-	if len(errs) != 0 {
+	if errs.n != 0 {
 		t.Fatalf("errs = %v", errs)
 	}
 	r := tbl.Rows[0]
@@ -158,7 +158,7 @@ func TestBindColumns(t *testing.T) {
 	tbl = mustCSV(t, "用户ID,用户ID\nU001,U002\n")
 	_, errs = tbl.bind([]string{"用户ID", "积分"}, nil)
 	got := map[string]bool{}
-	for _, e := range errs {
+	for _, e := range errs.list {
 		if e.Line != 1 {
 			t.Errorf("header error on line %d: %v", e.Line, e)
 		}
@@ -184,4 +184,13 @@ func TestErrorsMessage(t *testing.T) {
 	if (problems{}).err() != nil {
 		t.Fatal("no problems must be a nil error")
 	}
+}
+
+// readFile opens a file the way the importers do and closes it.
+func readFile(path string) (*Table, error) {
+	t, done, err := openFile(path)
+	if done != nil {
+		done()
+	}
+	return t, err
 }

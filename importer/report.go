@@ -25,11 +25,15 @@ type Report struct {
 	Skipped  int
 	Removed  int // roster: people no longer on it; checkpoints: points dropped
 	Warnings []string
+	DryRun   bool // nothing was written: the report says what would change
 }
 
 // String is a Chinese summary for the office, warnings included.
 func (r *Report) String() string {
 	var b strings.Builder
+	if r.DryRun {
+		b.WriteString("试运行（--dry-run），没有写入任何数据。如果正式导入：\n")
+	}
 	switch r.Kind {
 	case KindRoster:
 		fmt.Fprintf(&b, "名单导入完成：共 %d 行，新增 %d 人，更新 %d 人，未变 %d 人", r.Rows, r.Added, r.Updated, r.Skipped)
@@ -54,6 +58,12 @@ func (r *Report) String() string {
 		fmt.Fprintf(&b, "导入完成：共 %d 行，新增 %d，更新 %d，跳过 %d", r.Rows, r.Added, r.Updated, r.Skipped)
 	}
 	b.WriteString("。")
+	if r.DryRun {
+		// Nothing was imported: the summary is a preview.
+		s := strings.Replace(b.String(), "导入完成", "导入预览", 1)
+		b.Reset()
+		b.WriteString(s)
+	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\n请注意（%d 条，不影响导入）：", len(r.Warnings))
 		for _, w := range r.Warnings {

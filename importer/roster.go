@@ -27,16 +27,27 @@ type rosterRow struct {
 // already known (another grid, another role) takes effect at effective (now
 // when zero), and the old membership is kept as history. People of the town
 // missing from the file have left: they are marked inactive at effective.
-func Roster(ctx context.Context, st gridbot.Store, townID int64, path string, effective time.Time) (*Report, error) {
-	t, err := ReadFile(path)
+//
+// townID 0 with o.Town set is a first import: the town is created in the
+// same transaction, so a refused import leaves no town behind. A roster that
+// would mark more than MaxLeaversPercent of the town as having left is
+// refused unless o.AllowLeavers.
+func Roster(ctx context.Context, st gridbot.Store, townID int64, path string, effective time.Time, o Options) (*Report, error) {
+	t, done, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return RosterTable(ctx, st, townID, t, effective)
+	defer done()
+	o.watch(t)
+	return roster(ctx, st, townID, t, effective, o)
 }
 
 // RosterTable is Roster for a sheet already read.
 func RosterTable(ctx context.Context, st gridbot.Store, townID int64, t *Table, effective time.Time) (*Report, error) {
+	return roster(ctx, st, townID, t, effective, Options{AllowLeavers: true})
+}
+
+func roster(ctx context.Context, st gridbot.Store, townID int64, t *Table, effective time.Time, o Options) (*Report, error) {
 	if effective.IsZero() {
 		effective = time.Now()
 	}
@@ -45,41 +56,48 @@ func RosterTable(ctx context.Context, st gridbot.Store, townID int64, t *Table, 
 		return nil, err
 	}
 	rep := &Report{Kind: KindRoster, Rows: len(rows)}
-	err := st.Update(ctx, func(tx gridbot.Tx) error {
+	err := o.update(ctx, st, func(tx gridbot.Tx) error {
 		*rep = Report{Kind: KindRoster, Rows: len(rows)} // in case the store retries fn
-		if err := rosterMoves(tx, townID, rows, rep); err != nil {
+		id := townID
+		if id == 0 {
+			if o.Town == "" {
+				return gridbot.Errorf(gridbot.EINVALID, "没有指定镇名，请用 --town 指定。")
+			}
+			town, err := tx.CreateTown(o.Town)
+			if err != nil {
+				return err
+			}
+			id = town.ID
+		}
+		if err := rosterMoves(tx, id, rows, rep); err != nil {
 			return err
 		}
-		return writeRoster(tx, townID, rows, hasPhone, effective, rep)
+		return writeRoster(tx, id, rows, hasPhone, effective, o.AllowLeavers, rep)
 	})
 	if err != nil {
 		return nil, err
 	}
 	rosterWarnings(rows, rep)
-	return rep, nil
+	return o.finish(rep), nil
 }
 
 // parseRoster validates every line on its own and against the other lines.
 func parseRoster(t *Table) (rows []rosterRow, hasPhone bool, probs problems) {
 	cols, errs := t.bind(rosterRequired, rosterOptional)
-	if len(errs) > 0 {
+	if errs.n > 0 {
 		return nil, false, errs
-	}
-	if len(t.Rows) == 0 {
-		probs.add(2, "", "文件只有表头，没有名单。名单导入的是全镇完整名单，空名单会让所有人离开，因此不予导入")
-		return nil, false, probs
 	}
 	seenUser := map[string]int{}              // user id -> line
 	gridVillage := map[string]rosterRow{}     // grid name -> first line naming it
 	villageDistrict := map[string]rosterRow{} // village name -> first line naming it
-	for _, r := range t.Rows {
+	count := t.each(&probs, func(r Row) {
 		row := rosterRow{line: r.Line,
 			grid: cols.get(r, "网格"), village: cols.get(r, "村"), district: cols.get(r, "管理区")}
 		p := &row.person
 		p.UserID, p.Name, p.Phone = cols.get(r, "用户ID"), cols.get(r, "姓名"), narrow(cols.get(r, "手机"))
 		p.Role = gridbot.Role(cols.get(r, "角色"))
 
-		n := len(probs)
+		n := probs.n
 		switch {
 		case p.UserID == "":
 			probs.add(r.Line, "用户ID", "用户ID不能为空，请填写企业微信或钉钉中的账号")
@@ -138,9 +156,12 @@ func parseRoster(t *Table) (rows []rosterRow, hasPhone bool, probs problems) {
 				}
 			}
 		}
-		if len(probs) == n {
+		if probs.n == n {
 			rows = append(rows, row)
 		}
+	})
+	if count == 0 && probs.n == 0 {
+		probs.add(2, "", "文件只有表头，没有名单。名单导入的是全镇完整名单，空名单会让所有人离开，因此不予导入")
 	}
 	return rows, cols.has("手机"), probs
 }

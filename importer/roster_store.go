@@ -54,7 +54,7 @@ type rosterTx interface {
 }
 
 // writeRoster stores the validated roster in tx and fills in rep.
-func writeRoster(tx rosterTx, townID int64, rows []rosterRow, hasPhone bool, effective time.Time, rep *Report) error {
+func writeRoster(tx rosterTx, townID int64, rows []rosterRow, hasPhone bool, effective time.Time, allowLeavers bool, rep *Report) error {
 	people, err := tx.People(townID)
 	if err != nil {
 		return err
@@ -114,6 +114,9 @@ func writeRoster(tx rosterTx, townID int64, rows []rosterRow, hasPhone bool, eff
 	}
 
 	// The file is the whole roster: whoever is missing from it has left.
+	if err := checkLeavers(people, inFile, allowLeavers); err != nil {
+		return err
+	}
 	var gone []string
 	for _, p := range people {
 		if inFile[p.UserID] || !p.Active {
@@ -133,6 +136,37 @@ func writeRoster(tx rosterTx, townID int64, rows []rosterRow, hasPhone bool, eff
 			len(gone), effective.In(gridbot.Zone).Format("2006-01-02 15:04"), strings.Join(gone, "、"))
 	}
 	return nil
+}
+
+// checkLeavers refuses a roster that would mark more than
+// MaxLeaversPercent of the town's active people as having left: a partial
+// file (one village, a sheet cut short) would otherwise end their scoring.
+func checkLeavers(people []gridbot.Person, inFile map[string]bool, allow bool) error {
+	if allow {
+		return nil
+	}
+	active := 0
+	var gone []string
+	for _, p := range people {
+		if !p.Active {
+			continue
+		}
+		active++
+		if !inFile[p.UserID] {
+			gone = append(gone, fmt.Sprintf("%s(%s)", p.Name, p.UserID))
+		}
+	}
+	if len(gone)*100 <= active*MaxLeaversPercent {
+		return nil
+	}
+	shown := gone
+	if len(shown) > 20 {
+		shown = append(shown[:20:20], fmt.Sprintf("等共 %d 人", len(gone)))
+	}
+	return gridbot.Errorf(gridbot.EINVALID,
+		"新名单中缺少 %d 人（全镇现有 %d 人，占 %d%%，超过 %d%%），导入后他们都会被标记为离开：%s。\n"+
+			"名单导入的是全镇完整名单，请确认文件没有漏掉村或网格。如确实有这么多人离开，请加上 --allow-leavers 重新导入；未导入任何数据。",
+		len(gone), active, len(gone)*100/active, MaxLeaversPercent, strings.Join(shown, "、"))
 }
 
 // rosterIDs ensures districts, villages and grids once each per import.

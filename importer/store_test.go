@@ -112,20 +112,20 @@ func example(name string) string { return filepath.Join("..", "examples", name) 
 func importExamples(t testing.TB, st gridbot.Store, townID int64) {
 	t.Helper()
 	ctx := context.Background()
-	rep, err := Roster(ctx, st, townID, example("roster.csv"), time.Time{})
+	rep, err := Roster(ctx, st, townID, example("roster.csv"), time.Time{}, Options{})
 	if err != nil {
 		t.Fatalf("roster: %v", err)
 	}
 	if len(rep.Warnings) != 0 {
 		t.Errorf("the example roster must import without warnings: %v", rep.Warnings)
 	}
-	if _, err := Checkpoints(ctx, st, townID, example("checkpoints.csv")); err != nil {
+	if _, err := Checkpoints(ctx, st, townID, example("checkpoints.csv"), Options{}); err != nil {
 		t.Fatalf("checkpoints: %v", err)
 	}
-	if _, err := BasePoints(ctx, st, townID, "2026-10", example("base-points-2026-10.csv")); err != nil {
+	if _, err := BasePoints(ctx, st, townID, "2026-10", example("base-points-2026-10.csv"), Options{}); err != nil {
 		t.Fatalf("base points: %v", err)
 	}
-	if _, err := Checkins(ctx, st, townID, example("checkins-2026-10.csv"), octTo); err != nil {
+	if _, err := Checkins(ctx, st, townID, example("checkins-2026-10.csv"), octTo, Options{}); err != nil {
 		t.Fatalf("checkins: %v", err)
 	}
 }

@@ -35,24 +35,39 @@ var (
 // 钉钉; 地址或key is the robot's webhook address or just its key (WeCom) or
 // access_token (DingTalk); 密钥 is DingTalk's signing secret. Robots missing
 // from the file are removed, and their undelivered messages dropped.
-func Webhooks(ctx context.Context, st gridbot.Store, townID int64, path string, now time.Time) (*Report, error) {
-	t, err := ReadFile(path)
+func Webhooks(ctx context.Context, st gridbot.Store, townID int64, path string, now time.Time, o Options) (*Report, error) {
+	t, done, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return WebhooksTable(ctx, st, townID, t, now)
+	defer done()
+	o.watch(t)
+	return webhooks(ctx, st, townID, t, now, o)
 }
 
-// WebhooksTable is Webhooks for a sheet already read.
-func WebhooksTable(ctx context.Context, st gridbot.Store, townID int64, t *Table, now time.Time) (*Report, error) {
+func webhooks(ctx context.Context, st gridbot.Store, townID int64, t *Table, now time.Time, o Options) (*Report, error) {
 	hooks, lines, warnings, probs := parseWebhooks(t)
-	if err := probs.err(); err != nil {
-		return nil, err
+	if probs.n > 0 {
+		// Every problem in one pass: the names of the good lines are
+		// checked against the roster too.
+		err := st.View(ctx, func(tx gridbot.Tx) error {
+			more, err := resolveWebhooks(tx, townID, hooks, lines)
+			probs.merge(more)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nil, probs.err()
 	}
 	var rep *Report
-	err := st.Update(ctx, func(tx gridbot.Tx) error {
+	err := o.update(ctx, st, func(tx gridbot.Tx) error {
 		rep = &Report{Kind: KindWebhooks, Rows: len(hooks), Warnings: append([]string(nil), warnings...)}
-		if err := resolveWebhooks(tx, townID, hooks, lines); err != nil {
+		probs, err := resolveWebhooks(tx, townID, hooks, lines)
+		if err != nil {
+			return err
+		}
+		if err := probs.err(); err != nil {
 			return err
 		}
 		old, err := tx.Webhooks(townID)
@@ -65,15 +80,15 @@ func WebhooksTable(ctx context.Context, st gridbot.Store, townID int64, t *Table
 	if err != nil {
 		return nil, err
 	}
-	return rep, nil
+	return o.finish(rep), nil
 }
 
 // resolveWebhooks checks the names against the roster: a village or grid
 // must be on it, and a town robot's name may only be the town's own.
-func resolveWebhooks(tx gridbot.Tx, townID int64, hooks []gridbot.Webhook, lines []int) error {
+func resolveWebhooks(tx gridbot.Tx, townID int64, hooks []gridbot.Webhook, lines []int) (probs problems, err error) {
 	towns, err := tx.Towns()
 	if err != nil {
-		return err
+		return probs, err
 	}
 	var townName string
 	for _, t := range towns {
@@ -83,11 +98,11 @@ func resolveWebhooks(tx gridbot.Tx, townID int64, hooks []gridbot.Webhook, lines
 	}
 	villages, err := tx.Villages(townID)
 	if err != nil {
-		return err
+		return probs, err
 	}
 	grids, err := tx.Grids(townID)
 	if err != nil {
-		return err
+		return probs, err
 	}
 	known := map[string]bool{}
 	for _, v := range villages {
@@ -96,7 +111,6 @@ func resolveWebhooks(tx gridbot.Tx, townID int64, hooks []gridbot.Webhook, lines
 	for _, g := range grids {
 		known[gridbot.ScopeGrid+"\x00"+g.Name] = true
 	}
-	var probs problems
 	for i := range hooks {
 		h := &hooks[i]
 		switch {
@@ -108,23 +122,19 @@ func resolveWebhooks(tx gridbot.Tx, townID int64, hooks []gridbot.Webhook, lines
 			probs.add(lines[i], "名称", "名单中没有%s「%s」：名称要与名单中的%s名一致，或先导入名单", h.Scope, h.Name, h.Scope)
 		}
 	}
-	return probs.err()
+	return probs, nil
 }
 
 // parseWebhooks validates the file on its own; lines[i] is the line of hooks[i].
 func parseWebhooks(t *Table) (hooks []gridbot.Webhook, lines []int, warnings []string, probs problems) {
 	cols, errs := t.bind(webhooksRequired, webhooksOptional)
-	if len(errs) > 0 {
+	if errs.n > 0 {
 		return nil, nil, nil, errs
-	}
-	if len(t.Rows) == 0 {
-		probs.add(2, "", "文件只有表头，没有群机器人。导入会替换全部群机器人，空文件不予导入")
-		return nil, nil, nil, probs
 	}
 	seen := map[string]int{}
 	keys := map[string]int{}
-	for _, r := range t.Rows {
-		n := len(probs)
+	count := t.each(&probs, func(r Row) {
+		n := probs.n
 		h := gridbot.Webhook{Name: cols.get(r, "名称")}
 		h.Scope = parseScope(cols.get(r, "范围"))
 		if h.Scope == "" {
@@ -151,13 +161,13 @@ func parseWebhooks(t *Table) (hooks []gridbot.Webhook, lines []int, warnings []s
 				warnings = append(warnings, fmt.Sprintf("第 %d 行钉钉机器人没有填写密钥（加签）：请确认该机器人的安全设置是自定义关键词或 IP 地址段，否则钉钉会拒收消息", r.Line))
 			}
 		}
-		if len(probs) > n {
-			continue
+		if probs.n > n {
+			return
 		}
 		id := h.Scope + "\x00" + h.Name + "\x00" + h.Platform
 		if first := seen[id]; first != 0 {
 			probs.add(r.Line, "", "与第 %d 行重复：同一个%s在同一平台只能登记一个群机器人", first, h.Scope)
-			continue
+			return
 		}
 		seen[id] = r.Line
 		if first := keys[h.Platform+"\x00"+h.Key]; first != 0 {
@@ -165,8 +175,16 @@ func parseWebhooks(t *Table) (hooks []gridbot.Webhook, lines []int, warnings []s
 		} else {
 			keys[h.Platform+"\x00"+h.Key] = r.Line
 		}
-		hooks = append(hooks, h)
-		lines = append(lines, r.Line)
+		if len(hooks) < 10000 { // a file of robots is small; a huge one is refused below
+			hooks = append(hooks, h)
+			lines = append(lines, r.Line)
+		}
+	})
+	if count == 0 && probs.n == 0 {
+		probs.add(2, "", "文件只有表头，没有群机器人。导入会替换全部群机器人，空文件不予导入")
+	}
+	if count > 10000 {
+		probs.add(2, "", "文件有 %d 行群机器人，多于 10000 个，不像是群机器人清单，请检查文件", count)
 	}
 	return hooks, lines, warnings, probs
 }

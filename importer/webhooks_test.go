@@ -43,7 +43,7 @@ func TestWebhooksImport(t *testing.T) {
 		"村,海风村,钉钉,https://oapi.dingtalk.com/robot/send?access_token=" + dingToken + "," + dingSecret + "\n" +
 		"网格,一网格,企业微信," + wecomKey + "\n" + // a short row: 密钥 missing reads as empty
 		"网格,二网格,钉钉," + dingToken + ",\n"
-	rep, err := WebhooksTable(context.Background(), st, town, mustCSV(t, src), now)
+	rep, err := webhooks(context.Background(), st, town, mustCSV(t, src), now, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestWebhooksImport(t *testing.T) {
 		"镇,,企业微信,new-key-0001,\n" +
 		"村,海风村,钉钉," + dingToken + "," + dingSecret + "\n" +
 		"网格,一网格,企业微信," + wecomKey + ",\n"
-	rep, err = WebhooksTable(context.Background(), st, town, mustCSV(t, src), now)
+	rep, err = webhooks(context.Background(), st, town, mustCSV(t, src), now, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestWebhooksImportRefusesBadRows(t *testing.T) {
 	importRoster(t, st, town, smallRoster, time.Now())
 	now := time.Now()
 	good := webhooksHeader + "镇,,企业微信," + wecomKey + ",\n"
-	if _, err := WebhooksTable(context.Background(), st, town, mustCSV(t, good), now); err != nil {
+	if _, err := webhooks(context.Background(), st, town, mustCSV(t, good), now, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	before := storedHooks(t, st, town)
@@ -137,7 +137,7 @@ func TestWebhooksImportRefusesBadRows(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := WebhooksTable(context.Background(), st, town, mustCSV(t, c.src), now)
+			_, err := webhooks(context.Background(), st, town, mustCSV(t, c.src), now, Options{})
 			var rowErrs *Errors
 			if !errors.As(err, &rowErrs) {
 				t.Fatalf("err = %v, want row errors", err)

@@ -69,7 +69,7 @@ func TestDefaultRulesWords(t *testing.T) {
 		t.Errorf("announcement\n got %s\nwant %s", got, want)
 	}
 
-	book := MonthSheets(rk)
+	book := MonthSheets(Book{Town: "滨海镇"}, rk, nil)
 	var tiers []string
 	for _, r := range book[0].Rows {
 		tiers = append(tiers, fmt.Sprintf("%v:%v:%v:%v", r[0], r[1], r[11], r[12]))
@@ -77,9 +77,9 @@ func TestDefaultRulesWords(t *testing.T) {
 	if got, want := strings.Join(tiers, " "), "1::月度网格之星:500 6:并列:300元奖励:300 6:并列:300元奖励:300 21::100元奖励:100 51:::0 :::0"; got != want {
 		t.Errorf("排名 sheet\n got %s\nwant %s", got, want)
 	}
-	pay := book[2].Rows
-	if got := fmt.Sprint(pay[len(pay)-1]); len(pay) != 5 || got != "[合计    1200 2026-10]" {
-		t.Errorf("发放清单 %d rows, ends %s", len(pay), got)
+	pay := book[2]
+	if got := fmt.Sprint(pay.Total); len(pay.Rows) != 4 || got != "[合计  4 人     1200 2026-10]" {
+		t.Errorf("发放清单 %d rows, total %s", len(pay.Rows), got)
 	}
 	if got := PayoutKind(rk.Tiers, "300"); got != "300元奖励" {
 		t.Errorf("payout kind of 300: %q", got)

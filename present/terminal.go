@@ -129,7 +129,35 @@ func Year(w io.Writer, res *scoring.YearResult) error {
 		}
 		m.Add(mb.Name, mb.UserID, string(mb.Role), Num(mb.AnnualPoints), AwardName(mb.Award), yuan(mb.AwardYuan), flag)
 	}
-	return m.Render(w)
+	if err := m.Render(w); err != nil {
+		return err
+	}
+	return yearNotes(w, res)
+}
+
+// yearNotes prints what the tables leave a reader wondering: fewer
+// candidates than places, villages both awarded and in the bottom half, a
+// tie across the bottom-half line.
+func yearNotes(w io.Writer, res *scoring.YearResult) error {
+	if len(res.Notes) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintln(w, "\n说明"); err != nil {
+		return err
+	}
+	for _, n := range res.Notes {
+		if _, err := fmt.Fprintf(w, "- %s\n", n); err != nil {
+			return err
+		}
+	}
+	for _, v := range res.Villages {
+		if v.Note != "" {
+			if _, err := fmt.Fprintf(w, "- %s：%s\n", v.Village, v.Note); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func bottomHalf(b bool) string {

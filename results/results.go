@@ -166,7 +166,10 @@ func Year(tx Tx, townID int64, rules *scoring.Rules, year string, at time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	res, err := monthsUpTo(tx, townID, rules, months, at)
+	// The previous December too (published or live): R-Y-PARTY counts
+	// December and January as consecutive months.
+	prev := from.AddDate(0, -1, 0).Format(gridbot.MonthLayout)
+	res, err := monthsUpTo(tx, townID, rules, append([]string{prev}, months...), at)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,9 @@ type TeamResult struct {
 type Payout struct {
 	Kind       string `json:"kind"` // a tier name ("star", "300", "100"), team, publicity, photo, story
 	Payee      string `json:"payee"`
-	Name       string `json:"name,omitempty"` // a member's name
+	Name       string `json:"name,omitempty"`    // a member's name
+	Grid       string `json:"grid,omitempty"`    // a member's grid
+	Village    string `json:"village,omitempty"` // a member's or a grid team's village
 	AmountYuan int    `json:"amount_yuan"`
 	Ref        string `json:"ref"` // "2026-10", "2026Q4", "报道#3", "照片#2", "故事#1"
 }
@@ -110,7 +112,7 @@ func rQAward(res *QuarterResult, ms []*MonthResult) {
 	for _, m := range ms {
 		for _, mr := range m.Members {
 			if mr.RewardYuan > 0 && mr.Tier != TierNone {
-				res.Payouts = append(res.Payouts, Payout{Kind: mr.Tier, Payee: mr.UserID, Name: mr.Name,
+				res.Payouts = append(res.Payouts, Payout{Kind: mr.Tier, Payee: mr.UserID, Name: mr.Name, Grid: mr.Grid, Village: mr.Village,
 					AmountYuan: mr.RewardYuan, Ref: m.Month})
 			}
 		}
@@ -168,7 +170,7 @@ func rQTeam(res *QuarterResult, ms []*MonthResult, ro *roster, r *Rules, w windo
 	res.Teams = append(res.Teams, teams...)
 	for _, t := range teams {
 		if t.AwardYuan > 0 {
-			res.Payouts = append(res.Payouts, Payout{Kind: PayTeam, Payee: t.Grid, AmountYuan: t.AwardYuan, Ref: res.Quarter})
+			res.Payouts = append(res.Payouts, Payout{Kind: PayTeam, Payee: t.Grid, Village: t.Village, AmountYuan: t.AwardYuan, Ref: res.Quarter})
 		}
 	}
 }
@@ -249,8 +251,8 @@ func payGrids(res *QuarterResult, kind, ref string, amount int, users []string, 
 			y += amount - share*len(grids)
 		}
 		if y > 0 {
-			name, _ := ro.gridNames(g)
-			res.Payouts = append(res.Payouts, Payout{Kind: kind, Payee: name, AmountYuan: y, Ref: ref})
+			name, village := ro.gridNames(g)
+			res.Payouts = append(res.Payouts, Payout{Kind: kind, Payee: name, Village: village, AmountYuan: y, Ref: ref})
 		}
 	}
 }

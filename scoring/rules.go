@@ -192,10 +192,16 @@ type Villages struct {
 	BottomFraction float64 `yaml:"bottom_fraction"`
 }
 
-// Award is a yearly award for the top Winners.
+// Award is a yearly award for the top Winners. The minimums are optional
+// (0: none): in a small town every leader would otherwise be "top 15".
 type Award struct {
 	Winners   int `yaml:"winners"`
 	AwardYuan int `yaml:"award_yuan"`
+	// MinPoints is the least annual points a candidate needs.
+	MinPoints float64 `yaml:"min_points,omitempty"`
+	// MinCheckinMonths is the least number of months of the year in which
+	// the candidate reached ranking.min_checkin_days check-in days.
+	MinCheckinMonths int `yaml:"min_checkin_months,omitempty"`
 }
 
 // IndexRules holds the weights and targets of the grid operation index.

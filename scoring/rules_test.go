@@ -33,7 +33,7 @@ func want2020() *Rules {
 			TieBreak: []string{TieCheckinDays, TieIssuesClosed, TieActivities}},
 		Quarterly: Quarterly{Team: Team{Score: TeamScoreMean, Winners: 10, AwardYuan: 1000}},
 		Yearly: Yearly{Villages: Villages{Winners: 8, AwardYuan: 2000, BottomFraction: 0.5},
-			Leaders: Award{15, 1000}, Members: Award{30, 1000}, PartyConsecutiveStars: 2},
+			Leaders: Award{Winners: 15, AwardYuan: 1000}, Members: Award{Winners: 30, AwardYuan: 1000}, PartyConsecutiveStars: 2},
 		Index: IndexRules{
 			Weights:          Weights{CheckinRate: 0.2, Activities: 0.15, IssuesClosed: 0.15, OnTime: 0.15, Satisfaction: 0.15, Office: 0.2},
 			Targets:          Targets{ActivitiesPerMonth: 4, IssuesClosedPerMonth: 12},

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Validate checks that the rules make sense, naming the key of the first
@@ -85,6 +87,8 @@ func (r *Rules) validateMonthly() error {
 		{o.CloseDays >= 1, "monthly.overdue.close_days", msgPositive},
 		{o.CloseDays <= MaxDeadlineDays, "monthly.overdue.close_days", msgDeadlineDays},
 		{o.ClosePoints <= 0, "monthly.overdue.close_points", msgDeduction},
+		{!o.ClosePenalty || o.ClosePoints < 0, "monthly.overdue.close_points",
+			"close_penalty 为 true 时应写明扣分（负数，如 -2），0 等于不扣分 / with close_penalty true, close_points must be a deduction (e.g. -2); 0 deducts nothing"},
 	} {
 		if !c.ok {
 			return rulesError(c.path, c.msg)
@@ -206,6 +210,17 @@ func (r *Rules) validateYearly() error {
 	case y.PartyConsecutiveStars < 1:
 		return rulesError("yearly.party_consecutive_stars", msgPositive)
 	}
+	for _, a := range []struct {
+		key string
+		a   Award
+	}{{"leaders", y.Leaders}, {"members", y.Members}} {
+		switch {
+		case a.a.MinPoints < 0:
+			return rulesError("yearly."+a.key+".min_points", msgNonNegative)
+		case a.a.MinCheckinMonths < 0 || a.a.MinCheckinMonths > 12:
+			return rulesError("yearly."+a.key+".min_checkin_months", "应在0到12之间 / must be between 0 and 12")
+		}
+	}
 	return nil
 }
 
@@ -240,8 +255,29 @@ func (r *Rules) validateIndex() error {
 			return rulesError("index.ratings."+x.key, "应在0到100之间 / must be between 0 and 100")
 		}
 	}
+	rt := r.Index.Ratings
+	if rt.Satisfied < rt.Basic || rt.Basic < rt.Unsatisfied || rt.Satisfied == rt.Unsatisfied {
+		return rulesError("index.ratings", "应为 满意 ≥ 基本满意 ≥ 不满意，且满意高于不满意 / must be satisfied ≥ basic ≥ unsatisfied, satisfied above unsatisfied")
+	}
+	seen := map[string]bool{}
+	for i, c := range r.Index.OfficeCategories {
+		p := fmt.Sprintf("index.office_categories[%d]", i)
+		switch {
+		case !slices.Contains(AdjustCategories, c):
+			return rulesError(p, fmt.Sprintf("「调整」只会产生这些类别：%s；「%s」不会出现 / 调整 only produces the categories %s",
+				strings.Join(AdjustCategories, "、"), c, strings.Join(AdjustCategories, ", ")))
+		case seen[c]:
+			return rulesError(p, "重复 / listed twice")
+		}
+		seen[c] = true
+	}
 	return nil
 }
+
+// AdjustCategories are the categories an office adjustment (调整) can carry:
+// its reason starts with one of them. index.office_categories may name only
+// these.
+var AdjustCategories = []string{"基础工作", "应知应到", "组织纪律", "更正"}
 
 var (
 	labelYuan   = regexp.MustCompile(`(\d+)\s*元`)

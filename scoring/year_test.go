@@ -172,7 +172,7 @@ func TestYearAwardsAndPartyFlags(t *testing.T) {
 }
 
 func TestConsecutiveMonthsAcrossYearEnd(t *testing.T) {
-	if n := consecutive([]string{"2025-12", "2026-01", "2026-03"}); n != 2 {
+	if n := len(consecutiveRun([]string{"2025-12", "2026-01", "2026-03"}, "2025-01")); n != 2 {
 		t.Fatalf("consecutive = %d", n)
 	}
 }

@@ -3,7 +3,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"gridbot"
@@ -36,6 +35,5 @@ func Open(ctx context.Context, url string) (gridbot.Store, error) {
 		return db, nil
 	}
 	// The URL itself is not repeated: it may hold a password.
-	return nil, errors.New("storage: the database URL must be sqlite:PATH (e.g. " + DefaultURL +
-		") or postgres://USER@HOST:PORT/DB")
+	return nil, gridbot.Errorf(gridbot.EINVALID, "数据库地址 GRIDBOT_DATABASE_URL 应为 sqlite:PATH（PATH 为数据库文件路径，如 %s）或 postgres://用户@主机:端口/库名。", DefaultURL)
 }

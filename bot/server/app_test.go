@@ -28,10 +28,10 @@ func exampleTown(t testing.TB, st gridbot.Store) int64 {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importer.Roster(ctx, st, id, "../../examples/roster.csv", time.Time{}); err != nil {
+	if _, err := importer.Roster(ctx, st, id, "../../examples/roster.csv", time.Time{}, importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importer.Checkpoints(ctx, st, id, "../../examples/checkpoints.csv"); err != nil {
+	if _, err := importer.Checkpoints(ctx, st, id, "../../examples/checkpoints.csv", importer.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return id

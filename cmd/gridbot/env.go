@@ -174,7 +174,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError("%v", err)
+			return nil, flagError(fs.Name(), err)
 		}
 		if fs.NArg() == 0 {
 			return pos, nil

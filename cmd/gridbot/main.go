@@ -86,7 +86,7 @@ func run(ctx context.Context, e *Env, args []string) int {
 		if errors.As(err, &ge) {
 			fmt.Fprintln(stderr, ge.Message)
 		} else {
-			fmt.Fprintln(stderr, "错误:", err)
+			fmt.Fprintln(stderr, "错误:", chineseError(err))
 		}
 		return 1
 	}

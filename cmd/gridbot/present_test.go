@@ -103,17 +103,17 @@ func TestTierWordsFollowTheRulesFile(t *testing.T) {
 		if chat := fmt.Sprintf("%d. %s（%s）%s 分，打卡 %d 天 · %s", *m.Rank, m.Name, m.Grid, present.Num(m.Total), m.Days, want.label); !strings.Contains(reply.Text, chat) {
 			t.Errorf("排行 lacks %q:\n%s", chat, reply.Text)
 		}
-		if row := ranking[i+1]; row[2] != m.UserID || row[11] != want.label || row[12] != fmt.Sprint(want.yuan) {
-			t.Errorf("排名 sheet row %d: %q, want %s with %s and %d", i+2, row, m.UserID, want.label, want.yuan)
+		if row := ranking[i+2]; row[3] != m.UserID || row[11] != want.label || row[12] != fmt.Sprint(want.yuan) {
+			t.Errorf("排名 sheet row %d: %q, want %s with %s and %d", i+3, row, m.UserID, want.label, want.yuan)
 		}
-		if row := payouts[ranked]; row[0] != m.UserID || row[3] != want.label || row[4] != fmt.Sprint(want.yuan) {
-			t.Errorf("发放清单 row %d: %q, want %s with %s and %d", ranked+1, row, m.UserID, want.label, want.yuan)
+		if row := payouts[ranked+1]; row[3] != m.UserID || row[6] != want.label || row[7] != fmt.Sprint(want.yuan) {
+			t.Errorf("发放清单 row %d: %q, want %s with %s and %d", ranked+2, row, m.UserID, want.label, want.yuan)
 		}
 	}
 	if ranked < 4 {
 		t.Fatalf("%d ranked: the demo month should fill both tiers", ranked)
 	}
-	if last := payouts[len(payouts)-1]; len(payouts) != ranked+2 || last[0] != "合计" || last[4] != fmt.Sprint(total) {
+	if last := payouts[len(payouts)-1]; len(payouts) != ranked+3 || last[0] != "合计" || last[7] != fmt.Sprint(total) {
 		t.Errorf("发放清单 ends with %q after %d rows, want 合计 %d after %d payees", last, len(payouts), total, ranked)
 	}
 	for _, w := range []string{"\n**月度网格之星（第1-3名，800元）**\n1. ", "\n**第4-10名（200元）**\n4. "} {

@@ -31,6 +31,7 @@ func init() {
 // in one read-only transaction.
 type settlement struct {
 	kind, period string
+	town         string         // the town's name, for titles
 	rules        *scoring.Rules // the rules in force, for the words
 	month        *scoring.MonthResult
 	published    bool
@@ -43,7 +44,7 @@ func settlePeriod(ctx context.Context, e *Env, kind, period, town string, at tim
 	if err != nil {
 		return nil, err
 	}
-	s := &settlement{kind: kind, period: period, rules: rules}
+	s := &settlement{kind: kind, period: period, town: t.Name, rules: rules}
 	err = st.View(ctx, func(tx gridbot.Tx) error {
 		var err error
 		switch kind {

@@ -208,12 +208,12 @@ func TestExportWritesTheOfficeSheets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); strings.Join(got, ",") != "排名,积分明细,发放清单" {
+	if got := f.GetSheetList(); strings.Join(got, ",") != "排名,积分明细,发放清单,网格运行指数" {
 		t.Fatalf("sheets %v", got)
 	}
 	rank, _ := f.GetRows("排名")
-	if len(rank) != 61 || rank[0][2] != "用户ID" {
-		t.Fatalf("ranking sheet has %d rows (want header + 60)", len(rank))
+	if len(rank) != 63 || rank[1][3] != "用户ID" || rank[62][0] != "合计" {
+		t.Fatalf("ranking sheet has %d rows (want title + header + 60 + 合计)", len(rank))
 	}
 	q := filepath.Join(t.TempDir(), "q.xlsx")
 	c.ok("export", "quarter", "2026Q4", q, "--at", "2026-11-01")

@@ -42,6 +42,7 @@ type Tx interface {
 	Published
 	Audit  // who withdrew, reassigned, excluded, published or unpublished what, and why (audit.go)
 	Outbox // group robots and the outbox of durable pushes (outbox.go)
+	Web    // villager links, tracking links, photos, office logins (web.go)
 }
 
 // Towns are the tenants. TownByName returns ENOTFOUND (ReasonTownUnknown);

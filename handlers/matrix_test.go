@@ -50,6 +50,7 @@ var matrix = map[string]matrixCase{
 	}},
 	"排行": {spec: "mlo", text: same4("排行")},
 	"问题": {spec: "mlo", text: same4("问题")},
+	"后台": {spec: "o", text: same4("后台")},
 	"帮助": {spec: "mlos", text: same4("帮助")},
 }
 

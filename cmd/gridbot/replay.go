@@ -59,6 +59,9 @@ func runReplay(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	p := newPipeline(st, rules, e.Stderr, splitNames(*names))
+	if cfg, err := e.Config(); err == nil {
+		p.Handler.PublicURL = cfg.PublicURL // the links 后台 sends
+	}
 	_, err = console.Replay(ctx, p, t.ID, lines, e.Stdout)
 	return err
 }

@@ -61,7 +61,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: sessionToken, Path: "/", HttpOnly: true,
-		Secure: s.d.Secure, SameSite: http.SameSiteLaxMode, Expires: now.Add(SessionTTL)})
+		Secure: s.d.Secure, SameSite: http.SameSiteLaxMode, MaxAge: int(SessionTTL / time.Second)})
 	http.Redirect(w, r, "/office", http.StatusSeeOther)
 }
 

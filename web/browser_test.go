@@ -107,7 +107,7 @@ func TestBrowser(t *testing.T) {
 			}
 			count := func(sel string) int {
 				t.Helper()
-				n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(` + "`" + sel + "`" + `).length`))
+				n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+sel+"`"+`).length`))
 				if err != nil {
 					t.Fatal(err)
 				}

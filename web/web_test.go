@@ -41,7 +41,7 @@ type site struct {
 	srv   *httptest.Server
 	links map[string]string // grid name → villager URL
 
-	xff   string // the villager's address, through the proxy on this host
+	xff string // the villager's address, through the proxy on this host
 
 	mu    sync.Mutex
 	group []string // what the grids' robots were sent

@@ -44,6 +44,7 @@ type Tx interface {
 	Audit       // who withdrew, reassigned, excluded, published or unpublished what, and why (audit.go)
 	Outbox      // group robots and the outbox of durable pushes (outbox.go)
 	Schedule    // the scheduler's notices (schedule.go)
+	Web         // villager links, tracking links, photos, office logins (web.go)
 }
 
 // Towns are the tenants. TownByName returns ENOTFOUND (ReasonTownUnknown);

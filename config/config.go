@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -20,6 +21,10 @@ type Config struct {
 	RulesPath   string // GRIDBOT_RULES; empty: the built-in 2020 Binhai rules
 	Town        string // GRIDBOT_TOWN: the town the first import creates when --town is not given
 	Addr        string // GRIDBOT_ADDR
+	// PublicURL (GRIDBOT_PUBLIC_URL) is the base written into web links and
+	// QR codes, without a trailing slash; default http:// + GRIDBOT_ADDR
+	// (localhost when the address has no host).
+	PublicURL string
 }
 
 // Getenv is how Load reads a variable; os.Getenv in production, a map in tests.
@@ -41,6 +46,16 @@ func Load(getenv Getenv) (*Config, error) {
 		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return nil, fmt.Errorf("GRIDBOT_DATABASE_URL 应为 sqlite:路径 或 postgres://…（现为 %q）", redactURL(c.DatabaseURL))
 	}
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(getenv("GRIDBOT_PUBLIC_URL")), "/")
+	if c.PublicURL == "" {
+		host := c.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.PublicURL = "http://" + host
+	} else if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("GRIDBOT_PUBLIC_URL 应为网页的公网地址，如 https://grid.example.cn（现为 %q）", c.PublicURL)
+	}
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		return nil, fmt.Errorf("GRIDBOT_REDIS_URL 应为 redis://… 或留空（现为 %q）", redactURL(c.RedisURL))
 	}
@@ -55,6 +70,7 @@ func (c *Config) String() string {
 		"GRIDBOT_RULES":        c.RulesPath,
 		"GRIDBOT_TOWN":         c.Town,
 		"GRIDBOT_ADDR":         c.Addr,
+		"GRIDBOT_PUBLIC_URL":   c.PublicURL,
 	}
 	keys := make([]string, 0, len(kv))
 	for k := range kv {

@@ -20,6 +20,9 @@ type Handler struct {
 	// (results.Board). New's settles every time (TTL 0); serve keeps them
 	// for GRIDBOT_BOARD_TTL.
 	Board *results.Board
+	// PublicURL is the base of the web links 后台 sends (GRIDBOT_PUBLIC_URL);
+	// DefaultPublicURL when unset.
+	PublicURL string
 }
 
 // New returns a handler of every command with rules (the built-in rules when nil).
@@ -55,6 +58,8 @@ type Ctx struct {
 	Rules    *scoring.Rules
 	Registry *Registry
 	Board    *results.Board
+	// PublicURL is the base of web links, without a trailing slash.
+	PublicURL string
 
 	grids []gridbot.Grid // loaded on first use
 }
@@ -98,7 +103,7 @@ func Authorize(cmd *Command, sender gridbot.Person) error {
 // Run runs an authorized call inside tx, as at msg.At.
 func (h *Handler) Run(ctx context.Context, tx gridbot.Tx, msg gridbot.Message, sender gridbot.Person, call *Call) (*Reply, error) {
 	c := &Ctx{Context: ctx, Tx: tx, TownID: msg.TownID, Now: msg.At, Msg: msg, Sender: sender,
-		Call: call, Rules: h.Rules, Registry: h.Registry, Board: h.Board}
+		Call: call, Rules: h.Rules, Registry: h.Registry, Board: h.Board, PublicURL: h.BaseURL()}
 	if call.Cmd.Makes != "" {
 		return c.guarded()
 	}

@@ -70,6 +70,7 @@ var matrix = map[string]matrixCase{
 	"指数": {spec: "mlo", text: same4("指数")},
 	"问题": {spec: "mlo", text: same4("问题")},
 	"提醒": {spec: "mlo", text: same4("提醒")},
+	"后台": {spec: "o", text: same4("后台")},
 	"帮助": {spec: "mlos", text: same4("帮助")},
 }
 

@@ -195,3 +195,9 @@ func writeItem(b *strings.Builder, it scoring.Item) {
 		fmt.Fprintf(b, "（%s）", strings.Join(ref, "，"))
 	}
 }
+
+// StateOf says where a month's result stands — published, a draft, or live —
+// with the time it was settled, as 积分 and 排行 do (the dashboard's heading).
+func StateOf(res *scoring.MonthResult, published bool) string {
+	return StandingOf(res, published).state(res.AsAt)
+}

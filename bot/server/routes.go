@@ -16,6 +16,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
+	s.web.Register(mux) // villager pages, posters, the office dashboard (package web)
 	for _, t := range s.towns {
 		if t.bot != nil {
 			mux.HandleFunc("GET "+t.prefix+"/wecom/bot", s.urlCheck(metrics.WeComBot, t.bot, t.bot))

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 	"gridbot/config"
 	"gridbot/handlers"
 	"gridbot/storage/kv"
+	"gridbot/web"
 )
 
 // Limits and timeouts; a Server copies them into fields tests may change.
@@ -87,6 +89,7 @@ type Server struct {
 	workers *workers         // send them
 	probe   *journal.Probe   // does the store answer (cached a second)
 	drainer *journal.Drainer // nil without a journal
+	web     *web.Server      // the browser front
 
 	// Knobs, set from the constants above; tests shorten them.
 	MaxBody         int64
@@ -151,6 +154,9 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 	s.pipe.Gate, s.pipe.UserRate, s.pipe.KVTimeout = s.kv, cfg.UserRate, KVTimeout
 	s.pipe.Notifier = s.notify
 	s.setupJournal(d.Journal)
+	s.web = web.New(web.Deps{Store: d.Store, Pipe: s.pipe, Limiter: s.kv, Clock: s.clock, Logger: s.log,
+		Secure:  strings.HasPrefix(h.BaseURL(), "https://"),
+		Deliver: func(jobs []gridbot.OutboundJob) { s.send("web", bot.Result{Jobs: jobs}) }})
 
 	towns := cfg.Towns
 	if cfg.Default.Enabled() || len(cfg.Towns) == 0 {

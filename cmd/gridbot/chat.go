@@ -41,7 +41,11 @@ func runChat(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s := &console.Session{Handler: newPipeline(st, rules, e.Stderr, splitNames(*names)), TownID: t.ID,
+	p := newPipeline(st, rules, e.Stderr, splitNames(*names))
+	if cfg, err := e.Config(); err == nil {
+		p.Handler.PublicURL = cfg.PublicURL // the links 后台 sends
+	}
+	s := &console.Session{Handler: p, TownID: t.ID,
 		As: *as, Chat: *chat, Clock: e.Clock}
 	return s.Run(ctx, e.Stdin, e.Stdout)
 }

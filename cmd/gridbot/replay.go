@@ -76,6 +76,9 @@ func runReplay(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	p := newPipeline(st, rules, e.Stderr, splitNames(*names))
+	if cfg, err := e.Config(); err == nil {
+		p.Handler.PublicURL = cfg.PublicURL // the links 后台 sends
+	}
 	if !*withNotices {
 		_, err = console.Replay(ctx, p, t.ID, lines, e.Stdout)
 		return err

@@ -96,6 +96,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	h := handlers.New(rules)
 	h.Board = results.NewBoard(scfg.RankingTTL)
+	h.PublicURL = cfg.PublicURL // web links: 后台's login links, QR codes
 	// The journal keeps what the store cannot take while it is unreachable;
 	// each replica has its own, on local disk.
 	j, err := journal.Open(scfg.JournalDir)

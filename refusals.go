@@ -23,6 +23,7 @@ const (
 	ReasonIssueUnknown        Reason = "issue_unknown"        // no int64
 	ReasonDeliberationUnknown Reason = "deliberation_unknown" // no int64
 	ReasonNotPublished        Reason = "not_published"        // period
+	ReasonNotExcluded         Reason = "not_excluded"         // user id, month
 )
 
 // Refusals with code ECONFLICT.
@@ -35,6 +36,7 @@ const (
 	ReasonMessageHandled  Reason = "message_handled"        // -
 	ReasonConfirmed       Reason = "deliberation_confirmed" // no int64
 	ReasonPublished       Reason = "published"              // period
+	ReasonExcluded        Reason = "excluded"               // user id, month
 )
 
 // Refusals with code EINVALID: the domain types' own checks (validate.go).
@@ -73,6 +75,7 @@ var refusals = map[Reason]struct{ code, format string }{
 	ReasonIssueUnknown:        {ENOTFOUND, "没有问题#%d，请发「问题」查看本网格的问题编号。"},
 	ReasonDeliberationUnknown: {ENOTFOUND, "没有议事#%d，请核对编号。"},
 	ReasonNotPublished:        {ENOTFOUND, "%s 尚未发布。"},
+	ReasonNotExcluded:         {ENOTFOUND, "%s 在 %s 没有被取消排名。"},
 
 	ReasonDuplicate:       {ECONFLICT, "记录已存在，请勿重复提交。"},
 	ReasonTownExists:      {ECONFLICT, "镇「%s」已存在。"},
@@ -82,6 +85,7 @@ var refusals = map[Reason]struct{ code, format string }{
 	ReasonMessageHandled:  {ECONFLICT, "这条消息已经处理过了。"},
 	ReasonConfirmed:       {ECONFLICT, "议事#%d 已经确认过了。"},
 	ReasonPublished:       {ECONFLICT, "%s 已经发布，发布后不能更改；如需更正，请在本月做积分调整。"},
+	ReasonExcluded:        {ECONFLICT, "%s 在 %s 已被取消排名。"},
 
 	ReasonTownNameEmpty:        {EINVALID, "镇名不能为空，请填写镇名。"},
 	ReasonDistrictNameEmpty:    {EINVALID, "管理区名称不能为空。"},

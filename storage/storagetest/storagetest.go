@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"DeliberationConfirm", testDeliberationConfirm},
 		{"Published", testPublished},
 		{"Audit", testAudit},
+		{"Review", testReview},
 		{"BasePoints", testBasePoints},
 		{"Refusals", testRefusals},
 		{"Rollback", testRollback},

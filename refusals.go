@@ -37,6 +37,7 @@ const (
 	ReasonConfirmed       Reason = "deliberation_confirmed" // no int64
 	ReasonPublished       Reason = "published"              // period
 	ReasonExcluded        Reason = "excluded"               // user id, month
+	ReasonFrozen          Reason = "frozen"                 // month
 )
 
 // Refusals with code EINVALID: the domain types' own checks (validate.go).
@@ -86,6 +87,7 @@ var refusals = map[Reason]struct{ code, format string }{
 	ReasonConfirmed:       {ECONFLICT, "议事#%d 已经确认过了。"},
 	ReasonPublished:       {ECONFLICT, "%s 已经发布，发布后不能更改；如需更正，请在本月做积分调整。"},
 	ReasonExcluded:        {ECONFLICT, "%s 在 %s 已被取消排名。"},
+	ReasonFrozen:          {ECONFLICT, "%s 已发布，结果已冻结，不能再记入该月。更正请在本月用「调整」：调整 @成员 <+N|-N> 更正 <理由>。"},
 
 	ReasonTownNameEmpty:        {EINVALID, "镇名不能为空，请填写镇名。"},
 	ReasonDistrictNameEmpty:    {EINVALID, "管理区名称不能为空。"},

@@ -47,6 +47,9 @@ func BasePointsTable(ctx context.Context, st gridbot.Store, townID int64, month 
 	var rep *Report
 	err := st.Update(ctx, func(tx gridbot.Tx) error {
 		rep = &Report{Kind: KindBasePoints, Rows: len(bps)}
+		if err := gridbot.CheckOpen(tx, townID, month); err != nil {
+			return err
+		}
 		people, err := peopleByUserID(tx, townID)
 		if err != nil {
 			return err

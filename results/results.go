@@ -17,7 +17,7 @@ type Tx interface {
 }
 
 // KindMonth is the kind under which published months are stored.
-const KindMonth = "month"
+const KindMonth = gridbot.KindMonth
 
 // Month returns a month's results: the frozen ones when the month is
 // published, otherwise computed live from the store as at at.

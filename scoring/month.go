@@ -17,6 +17,10 @@ type MonthResult struct {
 	AsAt    time.Time      `json:"as_at"`
 	Members []MemberResult `json:"members"`
 	Grids   []GridMonth    `json:"grids"`
+	// NotStarted says the month ended before the town's first record: it
+	// was not scored (no one is booked −15 for work never recorded here),
+	// and quarters and years leave it out.
+	NotStarted bool `json:"not_started,omitempty"`
 }
 
 // MemberResult is one ranked person's month: the itemized points, the
@@ -39,7 +43,10 @@ type MemberResult struct {
 	Activities    int          `json:"activities"`
 	MissingDays   int          `json:"missing_days"`
 	MissingPoints float64      `json:"missing_points"`
-	Items         []Item       `json:"items"`
+	// Excluded is why the office kept the member out of the month's ranking
+	// (取消排名, 综合表现): no place, no tier, whatever the points; "" when not.
+	Excluded string `json:"excluded,omitempty"`
+	Items    []Item `json:"items"`
 }
 
 // Item is one line of a breakdown: the rule, its points and the record it came from.

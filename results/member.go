@@ -32,6 +32,9 @@ func Member(tx Tx, board *Board, townID int64, rules *scoring.Rules, month, user
 	if me == nil {
 		return nil, false, nil
 	}
+	if me.Excluded, err = exclusion(tx, townID, month, userID); err != nil {
+		return nil, false, err
+	}
 	town, err := board.Live(tx, townID, rules, month, at)
 	if err != nil {
 		return nil, false, err

@@ -45,13 +45,17 @@ func testReview(t *testing.T, s gridbot.Store) {
 	}
 
 	// Unpublishing.
-	update(t, s, func(tx gridbot.Tx) error { return tx.SavePublished(a.ID, "month", "2026-10", []byte(`{"v":1}`), at("2026-11-02 09:00")) })
+	update(t, s, func(tx gridbot.Tx) error {
+		return tx.SavePublished(a.ID, "month", "2026-10", []byte(`{"v":1}`), at("2026-11-02 09:00"))
+	})
 	update(t, s, func(tx gridbot.Tx) error { return tx.DeletePublished(a.ID, "month", "2026-10") })
 	err = s.Update(ctx, func(tx gridbot.Tx) error { return tx.DeletePublished(a.ID, "month", "2026-10") })
 	wantCode(t, err, gridbot.ENOTFOUND)
 	err = s.View(ctx, func(tx gridbot.Tx) error { _, err := tx.Published(a.ID, "month", "2026-10"); return err })
 	wantCode(t, err, gridbot.ENOTFOUND)
-	update(t, s, func(tx gridbot.Tx) error { return tx.SavePublished(a.ID, "month", "2026-10", []byte(`{"v":2}`), at("2026-11-03 09:00")) })
+	update(t, s, func(tx gridbot.Tx) error {
+		return tx.SavePublished(a.ID, "month", "2026-10", []byte(`{"v":2}`), at("2026-11-03 09:00"))
+	})
 	view(t, s, func(tx gridbot.Tx) error {
 		data, err := tx.Published(a.ID, "month", "2026-10")
 		if string(data) != `{"v":2}` {

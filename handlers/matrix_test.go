@@ -17,7 +17,7 @@ import (
 // o office, s a stranger.
 type matrixCase struct {
 	spec  string
-	setup []string // messages "USERID text" sent first
+	setup []string // messages "USERID text" sent first, at "TIME|USERID text" when not on the day
 	text  func(role gridbot.Role) string
 }
 
@@ -27,6 +27,8 @@ var (
 	report   = bottest.Member1 + " 上报 路灯坏了"
 	dispatch = bottest.Leader1 + " 派发 #1 @王海"
 	closeIt  = bottest.Member1 + " 办结 #1 已修好"
+	// septemberCheckin gives September a record, so that it can be published.
+	septemberCheckin = "2026-09-10 08:00|" + bottest.Member1 + " 上报 路灯坏了"
 )
 
 var matrix = map[string]matrixCase{
@@ -48,9 +50,14 @@ var matrix = map[string]matrixCase{
 		}
 		return "积分"
 	}},
-	"排行": {spec: "mlo", text: same4("排行")},
-	"问题": {spec: "mlo", text: same4("问题")},
-	"帮助": {spec: "mlos", text: same4("帮助")},
+	"排行":   {spec: "mlo", text: same4("排行")},
+	"问题":   {spec: "mlo", text: same4("问题")},
+	"帮助":   {spec: "mlos", text: same4("帮助")},
+	"取消排名": {spec: "o", text: same4("取消排名 @王海 2026-10 例会缺席")},
+	"恢复排名": {spec: "o", setup: []string{bottest.Office + " 取消排名 @王海 2026-10 例会缺席"}, text: same4("恢复排名 @王海 2026-10")},
+	"发布":   {spec: "o", setup: []string{report}, text: same4("发布 2026-10")},
+	"确认发布": {spec: "o", setup: []string{septemberCheckin}, text: same4("确认发布 2026-09")},
+	"撤销发布": {spec: "o", setup: []string{septemberCheckin, bottest.Office + " 确认发布 2026-09"}, text: same4("撤销发布 2026-09 漏导入打卡")},
 }
 
 // TestPermissionMatrix runs every registry command as every role — a member,
@@ -81,8 +88,12 @@ func TestPermissionMatrix(t *testing.T) {
 			t.Run(cmd.Name+"/"+name, func(t *testing.T) {
 				tw := bottest.NewNamed(t, st, cmd.Name+"-"+name)
 				for _, m := range mc.setup {
+					at, m, ok := strings.Cut(m, "|")
+					if !ok {
+						at, m = "2026-10-03 08:00", at
+					}
 					user, text := m[:4], m[5:]
-					tw.Must("2026-10-03 08:00", user, text)
+					tw.Must(at, user, text)
 				}
 				msg := tw.Msg("2026-10-03 08:30", s.user, mc.text(s.role))
 				msg.Location = &gridbot.Location{Lat: bottest.CheckpointLat, Lng: bottest.CheckpointLng}

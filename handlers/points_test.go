@@ -16,7 +16,13 @@ import (
 // (tied), 林小燕 55 (base +5 for 20 days −5 −5 for the grid's issues and activities).
 func rankedTown(t *testing.T) *bottest.Town {
 	t.Helper()
-	tw := bottest.New(t, testkit.OpenSQLite(t))
+	return rankedTownOn(t, testkit.OpenSQLite(t))
+}
+
+// rankedTownOn is rankedTown on the store st.
+func rankedTownOn(t *testing.T, st gridbot.Store) *bottest.Town {
+	t.Helper()
+	tw := bottest.New(t, st)
 	base := map[string]float64{bottest.Leader1: 75, bottest.Member1: 65, bottest.ZhangWei1: 65, bottest.Member1b: 60}
 	err := tw.Store.Update(ctx, func(tx gridbot.Tx) error {
 		var cs []gridbot.Checkin
@@ -53,7 +59,7 @@ func TestPoints(t *testing.T) {
 	contains(t, tw.Must(at, bottest.Leader1, "积分 @张伟"), "张伟（滨海村一网格）", "第 2 名（并列）")
 	contains(t, tw.Must(at, bottest.Office, "积分 @林小燕#U104 2026-10"), "林小燕（滨海村一网格）2026-10 积分：55 分", "第 4 名，月度网格之星")
 	contains(t, tw.Must(at, bottest.Office, "积分 @张伟#U302"), "张伟（东海村二网格）", "暂未达到排名条件", "还差 20 天打卡、")
-	contains(t, tw.Must(at, bottest.ZhangWei3, "积分 2026-09"), "2026-09 积分", "还差 20 天打卡、")
+	contains(t, tw.Must(at, bottest.ZhangWei3, "积分 2026-09"), "本镇 2026-09 尚未开始使用 gridbot")
 	contains(t, tw.Must(at, bottest.Member1, "积分 @王海"), "王海（滨海村一网格）")
 
 	contains(t, tw.Refused(at, bottest.Member1, "积分 @张伟", gridbot.EFORBIDDEN), "网格员只能查自己的积分")
@@ -81,7 +87,7 @@ func TestRanking(t *testing.T) {
 	if strings.Index(got, "陈强") > strings.Index(got, "王海") || strings.Index(got, "王海") > strings.Index(got, "林小燕") {
 		t.Errorf("ranking out of order: %q", got)
 	}
-	contains(t, tw.Must("2026-10-25 10:00", bottest.Office, "排行 2026-09"), "2026-09 排行", "暂无人达到排名条件")
+	contains(t, tw.Must("2026-10-25 10:00", bottest.Office, "排行 2026-09"), "本镇 2026-09 尚未开始使用 gridbot")
 	contains(t, tw.Refused("2026-10-25 10:00", bottest.Member2, "排行 @王海", gridbot.EINVALID), "排行不用 @ 成员")
 	contains(t, tw.Refused("2026-10-25 10:00", bottest.Member2, "排行 明年", gridbot.EINVALID), "「明年」不是月份")
 	contains(t, tw.Refused("2026-10-25 10:00", bottest.Stranger, "排行", gridbot.EFORBIDDEN), "不在本镇的网格花名册中")

@@ -128,3 +128,9 @@ func runRestore(c *Ctx) (*Reply, error) {
 	}
 	return text("已恢复 %s(%s) %s 的排名。", p.Name, where(p), month), nil
 }
+
+// notStarted is the answer about a month before the town's first record:
+// it was never scored (results.Started).
+func notStarted(month string) *Reply {
+	return text("本镇 %s 尚未开始使用 gridbot（该月结束前没有任何记录），没有积分和排名。", month)
+}

@@ -122,7 +122,10 @@ func TestReviewLoop(t *testing.T) {
 		contains(t, tw.Must(later, o, "撤销发布 2026Q4 团队人数有误"), "2026Q4 已撤销发布")
 
 		var log []gridbot.AuditEntry
-		tw.View(func(tx gridbot.Tx) (err error) { log, err = tx.AuditLog(tw.ID, testkit.At("2026-01-01 00:00"), testkit.At("2028-01-01 00:00")); return })
+		tw.View(func(tx gridbot.Tx) (err error) {
+			log, err = tx.AuditLog(tw.ID, testkit.At("2026-01-01 00:00"), testkit.At("2028-01-01 00:00"))
+			return
+		})
 		var steps []string
 		for _, e := range log {
 			steps = append(steps, e.Action+" "+e.Ref)

@@ -101,7 +101,7 @@ func runPublish(ctx context.Context, e *Env, args []string) error {
 	if _, err = fmt.Fprint(e.Stdout, o.Text); err != nil {
 		return err
 	}
-	return queuedNote(e, queued, len(o.Notices))
+	return queuedNote(e, queued)
 }
 
 func runUnpublish(ctx context.Context, e *Env, args []string) error {
@@ -138,7 +138,7 @@ func runUnpublish(ctx context.Context, e *Env, args []string) error {
 	if _, err = fmt.Fprintln(e.Stdout, o.Text); err != nil {
 		return err
 	}
-	return queuedNote(e, queued, len(o.Notices))
+	return queuedNote(e, queued)
 }
 
 // queue queues group notices for each robot of their group (the notifier
@@ -146,8 +146,7 @@ func runUnpublish(ctx context.Context, e *Env, args []string) error {
 func queue(tx gridbot.Tx, notices []gridbot.Notice) (int, error) {
 	n := 0
 	for _, no := range notices {
-		k, err := notify.Enqueue(tx, no.TownID, no.To.Scope, no.To.Name,
-			notify.Message{Markdown: no.Text, Mentions: no.Mentions}, no.At)
+		k, err := notify.Announce(tx, no.TownID, no.To.Scope, no.To.Name, no.Text, no.Mentions, no.At)
 		if err != nil {
 			return n, err
 		}
@@ -156,12 +155,12 @@ func queue(tx gridbot.Tx, notices []gridbot.Notice) (int, error) {
 	return n, nil
 }
 
-func queuedNote(e *Env, queued, groups int) error {
+func queuedNote(e *Env, queued int) error {
 	var err error
 	if queued == 0 {
 		_, err = fmt.Fprintln(e.Stdout, "\n本镇没有登记群机器人，公告未排队推送。登记: gridbot import webhooks 群机器人.csv")
 	} else {
-		_, err = fmt.Fprintf(e.Stdout, "\n公告已排队推送到 %d 个群机器人（%d 个群的消息），由 gridbot serve 或 gridbot push 发出。\n", queued, groups)
+		_, err = fmt.Fprintf(e.Stdout, "\n公告已排队推送到 %d 个群机器人，由 gridbot serve 或 gridbot push 发出；没有登记机器人的群不推送。\n", queued)
 	}
 	return err
 }

@@ -105,7 +105,7 @@ func runPoints(c *Ctx) (*Reply, error) {
 	if err := c.notStarted(month); err != nil {
 		return nil, err
 	}
-	if ok, err := results.Started(c.Tx, c.TownID, month); err != nil || !ok {
+	if ok, err := results.Started(c.Tx, c.TownID, month, c.Now); err != nil || !ok {
 		return notStarted(month), err
 	}
 	// The member's items are exact as at now; their place is among the

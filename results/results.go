@@ -57,7 +57,7 @@ func live(tx Tx, townID int64, rules *scoring.Rules, month string, at time.Time)
 	if err != nil {
 		return nil, err
 	}
-	if started, err := Started(tx, townID, month); err != nil {
+	if started, err := Started(tx, townID, month, at); err != nil {
 		return nil, err
 	} else if !started {
 		return &scoring.MonthResult{Month: month, AsAt: at, Members: []scoring.MemberResult{}, Grids: []scoring.GridMonth{}, NotStarted: true}, nil

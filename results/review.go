@@ -12,10 +12,15 @@ import (
 // town's first record is "not started": it is not scored (everyone would be
 // booked a month without check-ins and their grid's penalties for work never
 // recorded here), cannot be published, and quarters and years leave it out.
-func Started(tx gridbot.Review, townID int64, month string) (bool, error) {
+// A month not over as at at (zero: no cut-off) has started: its records may
+// still come.
+func Started(tx gridbot.Review, townID int64, month string, at time.Time) (bool, error) {
 	_, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return false, err
+	}
+	if !at.IsZero() && at.Before(to) {
+		return true, nil
 	}
 	first, err := tx.FirstRecord(townID, time.Time{})
 	if err != nil {

@@ -25,6 +25,7 @@ const (
 	ReasonNotPublished        Reason = "not_published"        // period
 	ReasonRecordUnknown       Reason = "record_unknown"       // ref ("活动#7")
 	ReasonPendingNone         Reason = "pending_none"         // -
+	ReasonNotExcluded         Reason = "not_excluded"         // user id, month
 )
 
 // Refusals with code ECONFLICT.
@@ -39,6 +40,8 @@ const (
 	ReasonPublished          Reason = "published"              // period
 	ReasonWithdrawn          Reason = "withdrawn"              // ref ("活动#7")
 	ReasonWithdrawDispatched Reason = "withdraw_dispatched"    // no int64 (an issue's)
+	ReasonExcluded           Reason = "excluded"               // user id, month
+	ReasonFrozen             Reason = "frozen"                 // month
 )
 
 // Refusals with code EINVALID: the domain types' own checks (validate.go).
@@ -78,6 +81,7 @@ var refusals = map[Reason]struct{ code, format string }{
 	ReasonDeliberationUnknown: {ENOTFOUND, "没有议事#%d，请核对编号。"},
 	ReasonNotPublished:        {ENOTFOUND, "%s 尚未发布。"},
 	ReasonRecordUnknown:       {ENOTFOUND, "没有 %s，请核对编号（记录时回复的编号）。"},
+	ReasonNotExcluded:         {ENOTFOUND, "%s 在 %s 没有被取消排名。"},
 	ReasonPendingNone:         {ENOTFOUND, "没有等待确认的记录（10 分钟内重复发送的内容才需要确认）。"},
 
 	ReasonDuplicate:          {ECONFLICT, "记录已存在，请勿重复提交。"},
@@ -90,6 +94,8 @@ var refusals = map[Reason]struct{ code, format string }{
 	ReasonPublished:          {ECONFLICT, "%s 已经发布，发布后不能更改；如需更正，请在本月做积分调整。"},
 	ReasonWithdrawn:          {ECONFLICT, "%s 已经撤回过了。"},
 	ReasonWithdrawDispatched: {ECONFLICT, "问题#%d 已经派发，不能撤回。"},
+	ReasonExcluded:           {ECONFLICT, "%s 在 %s 已被取消排名。"},
+	ReasonFrozen:             {ECONFLICT, "%s 已发布，结果已冻结，不能再记入该月。更正请在本月用「调整」：调整 @成员 <+N|-N> 更正 <理由>。"},
 
 	ReasonTownNameEmpty:        {EINVALID, "镇名不能为空，请填写镇名。"},
 	ReasonDistrictNameEmpty:    {EINVALID, "管理区名称不能为空。"},

@@ -40,6 +40,7 @@ type Tx interface {
 	Issues
 	Periods
 	Published
+	Review      // exclusions from a month's ranking, unpublishing, the town's first record (review.go)
 	Corrections // 撤回 and the duplicate guard (corrections.go)
 	Audit       // who withdrew, reassigned, excluded, published or unpublished what, and why (audit.go)
 	Outbox      // group robots and the outbox of durable pushes (outbox.go)

@@ -104,6 +104,9 @@ func Authorize(cmd *Command, sender gridbot.Person) error {
 func (h *Handler) Run(ctx context.Context, tx gridbot.Tx, msg gridbot.Message, sender gridbot.Person, call *Call) (*Reply, error) {
 	c := &Ctx{Context: ctx, Tx: tx, TownID: msg.TownID, Now: msg.At, Msg: msg, Sender: sender,
 		Call: call, Rules: h.Rules, Registry: h.Registry, Board: h.Board, PublicURL: h.BaseURL()}
+	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
 	if call.Cmd.Makes != "" {
 		return c.guarded()
 	}

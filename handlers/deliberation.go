@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"gridbot"
-	"gridbot/results"
 )
 
 // runDeliberation is 议事: a deliberation meeting of the leader's grid.
@@ -52,13 +51,13 @@ func runConfirm(c *Ctx) (*Reply, error) {
 	if !d.ConfirmedAt.IsZero() {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 确认过，无需再确认。", no, fmtTime(d.ConfirmedAt))
 	}
+	// R-DELIB counts in the deliberation's month: that month must be open.
 	month := gridbot.Month(d.At)
-	_, err = c.Tx.Published(c.TownID, results.KindMonth, month)
-	switch gridbot.ErrorCode(err) {
+	switch err := gridbot.CheckOpen(c.Tx, c.TownID, month); gridbot.ErrorCode(err) {
 	case "":
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 是 %s 的议事，该月结果已公布冻结，不能再确认。如需补加分，请用：调整 @成员 +%s 议事#%d 台账补确认",
+	case gridbot.ECONFLICT:
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 是 %s 的议事，该月结果已公布冻结，不能再确认。如需补加分，请在本月用：调整 @成员 +%s 议事#%d 台账补确认",
 			no, month, fmtNum(c.Rules.Monthly.Deliberation.Points), no)
-	case gridbot.ENOTFOUND:
 	default:
 		return nil, err
 	}

@@ -17,7 +17,7 @@ import (
 // o office, s a stranger.
 type matrixCase struct {
 	spec  string
-	setup []string // messages "USERID text" sent first
+	setup []string // messages "USERID text" sent first, at "TIME|USERID text" when not at setupAt
 	// setupAt is when they are sent, 2026-10-03 08:00 when empty (the
 	// command comes at 08:30).
 	setupAt string
@@ -34,6 +34,9 @@ var (
 	closeZ    = bottest.ZhangWei1 + " 办结 #1 已修好"
 	activity  = bottest.Leader1 + " 活动 宣传 入户宣传 @王海"
 	adjust    = bottest.Office + " 调整 @王海 +1 理由"
+	closeIt   = bottest.Member1 + " 办结 #1 已修好"
+	// septemberCheckin gives September a record, so that it can be published.
+	septemberCheckin = "2026-09-10 08:00|" + bottest.Member1 + " 上报 路灯坏了"
 )
 
 var matrix = map[string]matrixCase{
@@ -66,12 +69,17 @@ var matrix = map[string]matrixCase{
 		}
 		return "积分"
 	}},
-	"排行": {spec: "mlo", text: same4("排行")},
-	"指数": {spec: "mlo", text: same4("指数")},
-	"问题": {spec: "mlo", text: same4("问题")},
-	"提醒": {spec: "mlo", text: same4("提醒")},
-	"后台": {spec: "o", text: same4("后台")},
-	"帮助": {spec: "mlos", text: same4("帮助")},
+	"排行":   {spec: "mlo", text: same4("排行")},
+	"指数":   {spec: "mlo", text: same4("指数")},
+	"问题":   {spec: "mlo", text: same4("问题")},
+	"提醒":   {spec: "mlo", text: same4("提醒")},
+	"后台":   {spec: "o", text: same4("后台")},
+	"帮助":   {spec: "mlos", text: same4("帮助")},
+	"取消排名": {spec: "o", text: same4("取消排名 @王海 2026-10 例会缺席")},
+	"恢复排名": {spec: "o", setup: []string{bottest.Office + " 取消排名 @王海 2026-10 例会缺席"}, text: same4("恢复排名 @王海 2026-10")},
+	"发布":   {spec: "o", setup: []string{report}, text: same4("发布 2026-10")},
+	"确认发布": {spec: "o", setup: []string{septemberCheckin}, text: same4("确认发布 2026-09")},
+	"撤销发布": {spec: "o", setup: []string{septemberCheckin, bottest.Office + " 确认发布 2026-09"}, text: same4("撤销发布 2026-09 漏导入打卡")},
 }
 
 // TestPermissionMatrix runs every registry command as every role — a member,
@@ -106,8 +114,12 @@ func TestPermissionMatrix(t *testing.T) {
 					setupAt = "2026-10-03 08:00"
 				}
 				for _, m := range mc.setup {
+					at, m, ok := strings.Cut(m, "|")
+					if !ok {
+						at, m = setupAt, at
+					}
 					user, text := m[:4], m[5:]
-					tw.Must(setupAt, user, text)
+					tw.Must(at, user, text)
 				}
 				msg := tw.Msg("2026-10-03 08:30", s.user, mc.text(s.role))
 				msg.Location = &gridbot.Location{Lat: bottest.CheckpointLat, Lng: bottest.CheckpointLng}

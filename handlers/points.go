@@ -105,6 +105,9 @@ func runPoints(c *Ctx) (*Reply, error) {
 	if err := c.notStarted(month); err != nil {
 		return nil, err
 	}
+	if ok, err := results.Started(c.Tx, c.TownID, month, c.Now); err != nil || !ok {
+		return notStarted(month), err
+	}
 	// The member's items are exact as at now; their place is among the
 	// others' points of the board's results (at most its TTL old).
 	m, town, published, err := results.Member(c.Tx, c.Board, c.TownID, c.Rules, month, target.UserID, c.Now)
@@ -132,6 +135,9 @@ func runRanking(c *Ctx) (*Reply, error) {
 	res, published, err := c.Board.Month(c.Tx, c.TownID, c.Rules, month, c.Now)
 	if err != nil {
 		return nil, err
+	}
+	if res.NotStarted {
+		return notStarted(month), nil
 	}
 	return text("%s", present.RankingChat(present.MonthRanking(res, c.Rules, published))), nil
 }

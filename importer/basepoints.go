@@ -57,6 +57,9 @@ func basePoints(ctx context.Context, st gridbot.Store, townID int64, month strin
 	var rep *Report
 	err = o.update(ctx, st, func(tx gridbot.Tx) error {
 		rep = &Report{Kind: KindBasePoints, Rows: len(bps)}
+		if err := gridbot.CheckOpen(tx, townID, month); err != nil {
+			return err
+		}
 		people, err := peopleByUserID(tx, townID)
 		if err != nil {
 			return err

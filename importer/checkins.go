@@ -62,6 +62,13 @@ func checkins(ctx context.Context, st gridbot.Store, townID int64, t *Table, now
 				probs.add(lines[i], "用户ID", "未知用户ID「%s」：名单中没有此人，请检查或先导入名单", c.UserID)
 			}
 		}
+		months := make([]string, len(cs))
+		for i, c := range cs {
+			months[i] = gridbot.Month(c.At)
+		}
+		if err := frozenRows(tx, townID, months, lines, &probs); err != nil {
+			return err
+		}
 		if err := probs.err(); err != nil {
 			return err
 		}

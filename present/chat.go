@@ -35,8 +35,11 @@ func RankingChat(rk *Ranking) string {
 	if ranked == 0 {
 		b.WriteString("\n暂无人达到排名条件。")
 	}
-	if n := rk.Unranked(); n > 0 {
+	if n := rk.Unranked() - len(rk.Excluded()); n > 0 {
 		fmt.Fprintf(&b, "\n另有 %d 人暂未达到排名条件（%s）。发送「积分」查看自己还差多少。", n, rk.conditions())
+	}
+	for _, r := range rk.Excluded() {
+		fmt.Fprintf(&b, "\n%s（%s）本月因综合表现不参加排名：%s", r.Name, r.Grid, r.Excluded)
 	}
 	if !rk.Published {
 		b.WriteString("\n草稿：发布后为准。")
@@ -62,6 +65,9 @@ func liveChat(b *strings.Builder, rk *Ranking) {
 	if len(rk.Live) == 0 {
 		b.WriteString("\n暂无成员。")
 	}
+	for _, r := range rk.Excluded() {
+		fmt.Fprintf(b, "\n%s（%s）本月因综合表现不参加排名：%s", r.Name, r.Grid, r.Excluded)
+	}
 	b.WriteString("\n发送「积分」查看自己的明细和还差什么。")
 }
 
@@ -86,6 +92,8 @@ func MemberChat(m scoring.MemberResult, r *scoring.Rules, month string, s Standi
 		writeItem(&b, it)
 	}
 	switch {
+	case m.Excluded != "":
+		fmt.Fprintf(&b, "\n本月因综合表现不参加排名：%s", m.Excluded)
 	case m.Eligible && m.Rank != nil:
 		fmt.Fprintf(&b, "\n名次：第 %d 名", *m.Rank)
 		if m.Tie {

@@ -107,7 +107,9 @@ func partsChat(b *strings.Builder, m scoring.MemberResult, r *scoring.Rules, mon
 			b.WriteString("\n· " + line)
 		}
 	}
-	if p := livePlace(m, s); p != "" {
+	if m.Excluded != "" {
+		fmt.Fprintf(b, "\n本月因综合表现不参加排名：%s", m.Excluded)
+	} else if p := livePlace(m, s); p != "" {
 		b.WriteString("\n" + p)
 	}
 }

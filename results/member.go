@@ -35,6 +35,9 @@ func Member(tx Tx, board *Board, townID int64, rules *scoring.Rules, month, user
 	if me == nil {
 		return nil, nil, false, nil
 	}
+	if me.Excluded, err = exclusion(tx, townID, month, userID); err != nil {
+		return nil, nil, false, err
+	}
 	town, err := board.Live(tx, townID, rules, month, at)
 	if err != nil {
 		return nil, nil, false, err

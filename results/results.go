@@ -14,10 +14,11 @@ import (
 type Tx interface {
 	gridbot.Periods
 	gridbot.Published
+	gridbot.Review
 }
 
 // KindMonth is the kind under which published months are stored.
-const KindMonth = "month"
+const KindMonth = gridbot.KindMonth
 
 // Month returns a month's results: the frozen ones when the month is
 // published, otherwise computed live from the store as at at.
@@ -48,17 +49,30 @@ func frozen(tx gridbot.Published, townID int64, month string) (*scoring.MonthRes
 	return nil, err
 }
 
-// live settles the month from the store as at at.
-func live(tx gridbot.Periods, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
+// live settles the month from the store as at at: without the members the
+// office kept out of its ranking (Exclude), and not at all when the month
+// ended before the town's first record (NotStarted).
+func live(tx Tx, townID int64, rules *scoring.Rules, month string, at time.Time) (*scoring.MonthResult, error) {
 	from, to, err := scoring.MonthBounds(month)
 	if err != nil {
 		return nil, err
+	}
+	if started, err := Started(tx, townID, month, at); err != nil {
+		return nil, err
+	} else if !started {
+		return &scoring.MonthResult{Month: month, AsAt: at, Members: []scoring.MemberResult{}, Grids: []scoring.GridMonth{}, NotStarted: true}, nil
 	}
 	f, err := monthFacts(tx, townID, rules, from, to, at)
 	if err != nil {
 		return nil, err
 	}
-	return scoring.Month(f, rules, month, at), nil
+	res := scoring.Month(f, rules, month, at)
+	reasons, err := Exclusions(tx, townID, month)
+	if err != nil {
+		return nil, err
+	}
+	scoring.Exclude(rules, res, reasons)
+	return res, nil
 }
 
 // monthFacts reads the facts of the month [from, to) that count as at at.
@@ -99,6 +113,11 @@ func PublishMonth(tx Tx, townID int64, rules *scoring.Rules, month string, at ti
 	if published {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "%s 已发布，结果已冻结；更正请在本月用「调整」。", month)
 	}
+	if n, err := RecordsIn(tx, townID, month); err != nil {
+		return nil, err
+	} else if !n {
+		return nil, gridbot.Errorf(gridbot.EINVALID, "%s 本镇没有任何记录（打卡、活动、问题……），不能发布：发布会给每个人记上全月未打卡和网格的扣分。请先导入该月的打卡记录（gridbot import checkins）。", month)
+	}
 	data, err := json.Marshal(res)
 	if err != nil {
 		return nil, err
@@ -135,6 +154,9 @@ func monthsUpTo(tx Tx, townID int64, rules *scoring.Rules, months []string, at t
 		res, _, err := Month(tx, townID, rules, m, at)
 		if err != nil {
 			return nil, err
+		}
+		if res.NotStarted {
+			continue
 		}
 		out = append(out, res)
 	}

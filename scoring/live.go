@@ -234,11 +234,14 @@ func finishLive(r *Rules, res *MonthResult) {
 			res.BaseComplete = false
 		}
 	}
-	list := make([]*MemberResult, len(res.Members))
+	list := make([]*MemberResult, 0, len(res.Members))
 	for i := range res.Members {
 		mr := &res.Members[i]
 		mr.LivePoints = livePoints(mr, res.BaseComplete)
-		list[i] = mr
+		mr.LiveRank, mr.LiveTie = nil, false
+		if mr.Excluded == "" { // 取消排名: no place, not even a provisional one
+			list = append(list, mr)
+		}
 	}
 	if res.Open() {
 		rankLive(r, list)
@@ -254,14 +257,14 @@ func PlaceLive(r *Rules, town *MonthResult, me MemberResult) MemberResult {
 	me = Place(r, town.Members, me)
 	me.LivePoints = livePoints(&me, town.BaseComplete)
 	me.LiveRank, me.LiveTie = nil, false
-	if !town.Open() {
-		return me
+	if !town.Open() || me.Excluded != "" {
+		return me // an excluded member (取消排名) has no place, not even a provisional one
 	}
 	mine := tieKeys{me.CheckinDays, me.IssuesClosed, me.Activities}
 	place := 1
 	for i := range town.Members {
 		o := &town.Members[i]
-		if o.UserID == me.UserID {
+		if o.UserID == me.UserID || o.Excluded != "" {
 			continue
 		}
 		c := cmp.Compare(cents(me.LivePoints), cents(o.LivePoints))

@@ -24,6 +24,10 @@ type MonthResult struct {
 	// BaseComplete says every member's base points of the month are
 	// imported; until then live places leave base points out for everyone.
 	BaseComplete bool `json:"base_points_complete"`
+	// NotStarted says the month ended before the town's first record: it
+	// was not scored (no one is booked −15 for work never recorded here),
+	// and quarters and years leave it out.
+	NotStarted bool `json:"not_started,omitempty"`
 }
 
 // MemberResult is one ranked person's month: the itemized points, the
@@ -46,7 +50,10 @@ type MemberResult struct {
 	Activities    int          `json:"activities"`
 	MissingDays   int          `json:"missing_days"`
 	MissingPoints float64      `json:"missing_points"`
-	Items         []Item       `json:"items"`
+	// Excluded is why the office kept the member out of the month's ranking
+	// (取消排名, 综合表现): no place, no tier, whatever the points; "" when not.
+	Excluded string `json:"excluded,omitempty"`
+	Items    []Item `json:"items"`
 	Live
 }
 

@@ -56,7 +56,7 @@ func rankMonth(r *Rules, list []*memberAcc) {
 	var el []*memberAcc
 	for _, a := range list {
 		a.Rank, a.Tier, a.RewardYuan, a.Tie = nil, TierNone, 0, false
-		if a.Eligible {
+		if a.Eligible && a.Excluded == "" {
 			el = append(el, a)
 		}
 	}
@@ -112,7 +112,7 @@ func Place(r *Rules, others []MemberResult, me MemberResult) MemberResult {
 	mine := &memberAcc{MemberResult: me}
 	list = append(list, mine)
 	for i := range others {
-		if others[i].UserID != me.UserID && others[i].Eligible {
+		if others[i].UserID != me.UserID && others[i].Eligible && others[i].Excluded == "" {
 			list = append(list, &memberAcc{MemberResult: others[i]})
 		}
 	}

@@ -29,6 +29,8 @@ func (c *cli) demoMonthOn() {
 	c.ok("replay", ex(filepath.Join("transcripts", "demo-2026-10.jsonl")))
 	c.ok("import", "base-points", "2026-10", ex("base-points-2026-10.csv"))
 	c.ok("import", "checkins", ex("checkins-2026-10.csv"))
+	// September has one check-in: a month without records cannot be published.
+	c.ok("import", "checkins", writeFile(c.t, "sep.csv", "用户ID,日期\nU001,2026-09-30\n"))
 	c.ok("publish", "month", "2026-09")
 }
 

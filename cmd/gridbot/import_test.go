@@ -70,6 +70,8 @@ func TestImportBadRowChangesNothing(t *testing.T) {
 func TestImportGBKRoster(t *testing.T) {
 	c := newCLI(t, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
 	c.ok("import", "roster", "--town", "海风镇", ex("roster-gbk.csv"))
+	// One check-in: a month before the town's first record is not scored.
+	c.ok("import", "checkins", writeFile(t, "c.csv", "用户ID,日期\nU001,2026-10-05\n"))
 	out := c.ok("settle", "month", "2026-10", "--json")
 	if !strings.Contains(out, `"name": "蔡志强"`) || !strings.Contains(out, `"grid": "海风村第一网格"`) {
 		t.Fatalf("GBK names garbled:\n%.400s", out)
@@ -94,6 +96,7 @@ func TestTowns(t *testing.T) {
 	if _, errs, code := c.run("settle", "month", "2026-10"); code == 0 || !strings.Contains(errs, "海风镇") || !strings.Contains(errs, "山前镇") {
 		t.Fatalf("two towns without --town: exit %d, %q", code, errs)
 	}
+	c.ok("import", "checkins", "--town", "山前镇", writeFile(t, "c.csv", "用户ID,日期\nU001,2026-10-05\n"))
 	out := c.ok("settle", "month", "2026-10", "--json", "--town", "山前镇")
 	if !strings.Contains(out, "另一人") || strings.Contains(out, "蔡志强") {
 		t.Fatalf("town 山前镇 sees the wrong people:\n%.400s", out)

@@ -133,7 +133,7 @@ func TestPublishEnqueuesTheAnnouncement(t *testing.T) {
 		robot, base := newFakeWebhook(t)
 		c.ok("import", "webhooks", writeFile(t, "hooks.csv", "范围,名称,平台,地址或key\n镇,海风镇,企业微信,"+townRobotKey+"\n"))
 		out := c.ok("publish", "month", "2026-10")
-		if !strings.Contains(out, "公告已排队推送到 1 个镇级群机器人") {
+		if !strings.Contains(out, "公告已排队推送到 1 个群机器人") {
 			t.Fatalf("publish output:\n%s", out)
 		}
 		// What was queued is the announcement of the frozen month.
@@ -155,7 +155,8 @@ func TestPublishEnqueuesTheAnnouncement(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if len(jobs) != 1 || jobs[0].Markdown != want || jobs[0].Webhook.Key != townRobotKey {
+		// Only the town's group has a robot; the stars are @-ed beside it.
+		if len(jobs) != 1 || jobs[0].Markdown != want || jobs[0].Webhook.Key != townRobotKey || len(jobs[0].Mentions) == 0 {
 			t.Fatalf("queued %+v", jobs)
 		}
 
@@ -165,8 +166,8 @@ func TestPublishEnqueuesTheAnnouncement(t *testing.T) {
 			t.Fatalf("push: exit %d\n%s\n%s", code, out, errs)
 		}
 		got := robot.got(townRobotKey)
-		if len(got) != 1 {
-			t.Fatalf("the robot got %d messages", len(got))
+		if len(got) != 2 || !strings.Contains(got[1], jobs[0].Mentions[0]) {
+			t.Fatalf("the robot got %d messages, want the announcement and the @ of the stars: %q", len(got), got)
 		}
 		var body struct {
 			MsgType  string `json:"msgtype"`
@@ -179,7 +180,7 @@ func TestPublishEnqueuesTheAnnouncement(t *testing.T) {
 			t.Errorf("the robot got %s\nwant the announcement\n%s", got[0], want)
 		}
 		// Pushing again sends nothing: it was delivered once.
-		if out, _, _ := c.runWithEnv(env, "push"); !strings.Contains(out, "已发送 0 条消息") || len(robot.got(townRobotKey)) != 1 {
+		if out, _, _ := c.runWithEnv(env, "push"); !strings.Contains(out, "已发送 0 条消息") || len(robot.got(townRobotKey)) != 2 {
 			t.Errorf("second push: %s", out)
 		}
 		if out := c.ok("push", "--list"); !strings.Contains(out, "没有待发送") {
@@ -192,7 +193,7 @@ func TestPublishWithoutRobot(t *testing.T) {
 	c := newCLI(t, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
 	c.importExamples()
 	out := c.ok("publish", "month", "2026-10")
-	if !strings.Contains(out, "本镇没有登记镇级群机器人，公告未排队推送") {
+	if !strings.Contains(out, "本镇没有登记群机器人，公告未排队推送") {
 		t.Errorf("publish without a robot:\n%s", out)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"gridbot"
@@ -99,6 +100,9 @@ func runSettle(ctx context.Context, e *Env, args []string) error {
 		}
 	}
 	switch {
+	case s.month != nil && s.month.NotStarted:
+		_, err := fmt.Fprintf(e.Stdout, "%s：本镇该月尚未开始使用 gridbot（该月结束前没有任何记录），不计分、不排名，季度和年度也不计入该月。\n", s.period)
+		return err
 	case s.month != nil:
 		return present.MonthTable(e.Stdout, present.MonthRanking(s.month, s.rules, s.published))
 	case s.quarter != nil:

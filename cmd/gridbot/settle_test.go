@@ -87,9 +87,15 @@ func TestPublishFreezesTheMonth(t *testing.T) {
 			t.Fatalf("publish output lacks the announcement:\n%s", out)
 		}
 		frozen := c.ok("settle", "month", "2026-10", "--json")
-		// New facts for October after publication: more base points.
+		// New facts for October after publication are refused, naming the month.
 		bp := writeCSV(t, t.TempDir(), "bp.csv", [][]string{{"用户ID", "积分"}, {"U002", "500"}})
-		c.ok("import", "base-points", "2026-10", bp)
+		if _, errs, code := c.run("import", "base-points", "2026-10", bp); code == 0 || !strings.Contains(errs, "2026-10 已发布") || !strings.Contains(errs, "调整") {
+			t.Fatalf("base points into a published month: exit %d, %q", code, errs)
+		}
+		chk := writeCSV(t, t.TempDir(), "chk.csv", [][]string{{"用户ID", "日期"}, {"U002", "2026-10-31"}})
+		if out, errs, code := c.run("import", "checkins", chk); code == 0 || !strings.Contains(errs, "2026-10 已发布") || strings.Contains(out, "新增") {
+			t.Fatalf("check-ins into a published month: exit %d, %q %q", code, out, errs)
+		}
 		if again := c.ok("settle", "month", "2026-10", "--json", "--at", "2026-12-01"); again != frozen {
 			t.Fatalf("a published month changed after new facts")
 		}

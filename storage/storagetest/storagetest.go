@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"NumberingActivitiesAdjustments", testNumberingActivitiesAdjustments},
 		{"Withdraw", testWithdraw},
 		{"DuplicateGuard", testDuplicateGuard},
+		{"Review", testReview},
 		{"BasePoints", testBasePoints},
 		{"Refusals", testRefusals},
 		{"Rollback", testRollback},

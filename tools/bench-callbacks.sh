@@ -140,19 +140,20 @@ account() {
 				(b["wal_records"] - a["wal_records"]) / n
 		}' "$1" "$2"
 }
-# watch OUT DB: the CPU of pgbench's backends, from their start to their end: their pids are read
-# once they are connected, then their ticks every 0.1 s until they have all gone; the last ticks
-# read go to OUT as "backends TICKS" (a backend's CPU cannot be read after it ends).
+# watch OUT DB PID: the CPU of pgbench's (PID's) backends, from their start to their end: their
+# pids are read once they are all connected, then their ticks every 0.1 s until one has gone or
+# pgbench has; the last ticks read go to OUT as "backends TICKS" (a backend's CPU cannot be read
+# after it ends).
 watch() {
-	local out=$1 db=$2
+	local out=$1 db=$2 pid=$3
 	(
 		local pids="" t last=0
-		for _ in $(seq 50); do
+		for _ in $(seq 100); do
 			pids=$(psql -d postgres -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$db'" | tr '\n' ' ')
-			[ -n "$pids" ] && break
+			[ "$(wc -w <<<"$pids")" -ge "$PGBENCH_CLIENTS" ] && break
 			sleep 0.1
 		done
-		while :; do
+		while kill -0 "$pid" 2>/dev/null; do
 			t=$(ticks $pids)
 			[ "$t" -ge "$last" ] || break # one has gone: the run is over
 			last=$t
@@ -252,7 +253,7 @@ for run in $(seq "$RUNS"); do
 		exit $st
 	) &
 	pgbench_pid=$!
-	watch "$RESULTS/pgbench-$run.backends" "${prefix}_pgb"
+	watch "$RESULTS/pgbench-$run.backends" "${prefix}_pgb" "$pgbench_pid"
 	watch_pid=$!
 	wait "$pgbench_pid" || die "pgbench failed: $(tail -3 "$RESULTS/pgbench-$run.txt")"
 	wait "$watch_pid" || true

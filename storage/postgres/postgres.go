@@ -40,6 +40,7 @@ var Dialect = sqldb.Dialect{
 	MigrationLock:   "SELECT pg_advisory_xact_lock(29117719582502772)",
 	UniqueViolation: isUniqueViolation,
 	Reads:           reads,
+	Send:            send,
 	WritableCTE:     true,
 }
 
@@ -77,6 +78,66 @@ func reads(ctx context.Context, c *sql.Conn, rs []sqldb.Read) error {
 	})
 }
 
+// send sends b to PostgreSQL in one pipelined batch on c (sqldb.Batch):
+// BEGIN, the reads, COMMIT. A COMMIT that PostgreSQL turned into a ROLLBACK
+// (the transaction had failed) is an error, as database/sql's Commit makes it.
+func send(ctx context.Context, c *sql.Conn, sb sqldb.Batch) error {
+	return c.Raw(func(dc any) error {
+		conn := dc.(*stdlib.Conn).Conn()
+		b := &pgx.Batch{}
+		if sb.Begin {
+			b.Queue("BEGIN")
+		}
+		for _, r := range sb.Reads {
+			b.Queue(r.Query, r.Args...)
+		}
+		if sb.Commit {
+			b.Queue("COMMIT")
+		}
+		br := conn.SendBatch(ctx, b)
+		if sb.Begin {
+			if _, err := br.Exec(); err != nil {
+				br.Close()
+				return err
+			}
+		}
+		for _, r := range sb.Reads {
+			rows, err := br.Query()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			for rows.Next() {
+				if r.Row == nil {
+					continue
+				}
+				if err := r.Row(rows); err != nil {
+					rows.Close()
+					br.Close()
+					return err
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				br.Close()
+				return err
+			}
+		}
+		if sb.Commit {
+			tag, err := br.Exec()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			if tag.String() != "COMMIT" {
+				br.Close()
+				return pgx.ErrTxCommitRollback
+			}
+		}
+		return br.Close()
+	})
+}
+
 // isUniqueViolation: SQLSTATE 23505, never the error's text.
 func isUniqueViolation(err error) bool {
 	var e *pgconn.PgError
@@ -105,6 +166,12 @@ const DefaultMaxConns = 16
 // with any pgx connection parameters, search_path among them) and brings its
 // schema up to date. Close closes the pool too.
 func Open(ctx context.Context, url string) (*DB, error) {
+	return OpenWith(ctx, url, nil)
+}
+
+// OpenWith is Open with configure, when not nil, adjusting the pool's
+// configuration before it connects (tests count round trips with a DialFunc).
+func OpenWith(ctx context.Context, url string, configure func(*pgxpool.Config)) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// The error text may quote the URL and its password: say less.
@@ -117,6 +184,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		if _, set := cfg.ConnConfig.RuntimeParams[k]; !set {
 			cfg.ConnConfig.RuntimeParams[k] = v
 		}
+	}
+	if configure != nil {
+		configure(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

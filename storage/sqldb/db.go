@@ -7,6 +7,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"gridbot"
@@ -63,6 +64,14 @@ func (s *DB) View(ctx context.Context, fn func(gridbot.Tx) error) error {
 }
 
 func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) error {
+	if !readOnly && s.dialect.Send != nil {
+		err := s.pipelined(ctx, fn, false)
+		if s.dialect.IsUniqueViolation(err) && errors.Is(err, errDeferred) {
+			// A reply key queued before: again, as EnqueueJob always did.
+			err = s.pipelined(ctx, fn, true)
+		}
+		return err
+	}
 	opts := &sql.TxOptions{ReadOnly: readOnly}
 	if readOnly {
 		opts.Isolation = s.dialect.ViewIsolation
@@ -97,6 +106,36 @@ func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) 
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("sqldb: commit: %w", err)
+	}
+	return nil
+}
+
+// errDeferred marks a failure of the COMMIT batch, which carries the
+// deferred INSERT of the reply job (pipeline.go).
+var errDeferred = errors.New("sqldb: the deferred reply job")
+
+// pipelined runs fn in a pipelined read-write transaction (pipeline.go) on a
+// connection of its own: BEGIN and COMMIT are sent with statements.
+func (s *DB) pipelined(ctx context.Context, fn func(gridbot.Tx) error, noDefer bool) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqldb: begin: %w", err)
+	}
+	defer conn.Close()
+	t := &tx{ctx: ctx, tx: conn, conn: conn, d: s.dialect, pipelined: true, noDefer: noDefer}
+	defer t.rollback()
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.saveMonths(); err != nil {
+		return err
+	}
+	deferred := t.deferred != nil
+	if err := t.commit(); err != nil {
+		if deferred {
+			return fmt.Errorf("%w: %w", errDeferred, err)
+		}
+		return err
 	}
 	return nil
 }

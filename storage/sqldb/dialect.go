@@ -64,6 +64,11 @@ type Dialect struct {
 	// Unset (SQLite, in process), tx.reads runs them one after another.
 	// The SQL is the same either way.
 	Reads func(ctx context.Context, c *sql.Conn, reads []Read) error
+	// Send, when set, sends a Batch on c in one round trip (PostgreSQL: a
+	// pipelined batch). Update's transactions are then pipelined
+	// (pipeline.go): BEGIN goes with the first batch, and the reply job's
+	// INSERT with COMMIT.
+	Send func(ctx context.Context, c *sql.Conn, b Batch) error
 	// WritableCTE says a WITH clause may hold an INSERT (PostgreSQL):
 	// a message's claim and its sender's row are then one statement
 	// (ClaimMessageFrom), a report's number and its row another (SaveIssue).

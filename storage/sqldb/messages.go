@@ -1,8 +1,7 @@
 package sqldb
 
 import (
-	"database/sql"
-	"errors"
+	"fmt"
 	"time"
 
 	"gridbot"
@@ -43,18 +42,25 @@ func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time
 	var claimed int64
 	var p gridbot.Person
 	var role string
-	err := t.queryRow(`WITH c AS (INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES ($1, $2, $3, $4)
+	rows := 0
+	// A read of its own (t.reads), so that a pipelined transaction sends
+	// its BEGIN with it.
+	err := t.reads(Read{Query: `WITH c AS (INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING 1)
-		SELECT (SELECT COUNT(*) FROM c), `+personColumns+` FROM `+personFrom+` WHERE p.town_id = $1 AND p.userid = $5
+		SELECT (SELECT COUNT(*) FROM c), ` + personColumns + ` FROM ` + personFrom + ` WHERE p.town_id = $1 AND p.userid = $5
 		UNION ALL
 		SELECT (SELECT COUNT(*) FROM c), 0, 0, '', '', '', FALSE, '', FALSE, 0, '', 0, ''
 			WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.town_id = $1 AND p.userid = $5)`,
-		townID, platform, msgID, ms(at), userID).Scan(&claimed, &p.ID, &p.TownID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone,
-		&p.Active, &p.GridID, &p.Grid, &p.VillageID, &p.Village)
+		Args: []any{townID, platform, msgID, ms(at), userID},
+		Row: func(r interface{ Scan(...any) error }) error {
+			rows++
+			return r.Scan(&claimed, &p.ID, &p.TownID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone,
+				&p.Active, &p.GridID, &p.Grid, &p.VillageID, &p.Village)
+		}})
 	p.Role = gridbot.Role(role)
 	switch {
-	case errors.Is(err, sql.ErrNoRows): // cannot be: one branch or the other has a row
-		return gridbot.Person{}, t.fail("claim message", err)
+	case err == nil && rows != 1: // cannot be: one branch or the other has a row
+		return gridbot.Person{}, t.fail("claim message", fmt.Errorf("%d rows", rows))
 	case err != nil:
 		return gridbot.Person{}, t.fail("claim message", err)
 	case claimed == 0:

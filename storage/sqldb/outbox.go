@@ -59,6 +59,7 @@ func (t *tx) EnqueueJob(j *gridbot.OutboundJob) error {
 			CAST($6 AS TEXT), CAST($7 AS TEXT), CAST($8 AS TEXT), 0, 0, CAST($9 AS BIGINT), CAST($10 AS TEXT),
 			CAST($11 AS BIGINT), '', CAST($12 AS BIGINT)`
 	const tail = ` ON CONFLICT (town_id, notice_key) DO NOTHING RETURNING id`
+	deferred := false
 	if j.Channel == gridbot.ChannelRobot {
 		var n int
 		if err := t.queryRow(`SELECT COUNT(*) FROM webhooks WHERE id = $1 AND town_id = $2 AND removed_at_ms IS NULL`,
@@ -70,9 +71,14 @@ func (t *tx) EnqueueJob(j *gridbot.OutboundJob) error {
 		}
 		err = t.queryRow(cols+`SELECT w.town_id, `+strings.Replace(vals, "CAST($2 AS TEXT), ", "CAST($2 AS TEXT), w.id, ", 1)+
 			` FROM webhooks w WHERE w.id = $14 AND w.town_id = $13`+tail, append(args, j.WebhookID)...).Scan(&j.ID)
+	} else if id, ok := t.deferJobIf(key, cols, vals, args); ok {
+		err, j.ID, deferred = nil, id, true
 	} else {
 		err = t.queryRow(cols+`VALUES (CAST($13 AS BIGINT), `+strings.Replace(vals, "CAST($2 AS TEXT), ", "CAST($2 AS TEXT), NULL, ", 1)+`)`+tail,
 			args...).Scan(&j.ID)
+	}
+	if !deferred {
+		t.jobID = 0 // a later reply may not take an id taken before this job's
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return conflict("消息 %s 已经排队，不再重复发送。", key)
@@ -81,6 +87,16 @@ func (t *tx) EnqueueJob(j *gridbot.OutboundJob) error {
 	}
 	j.Key, j.State, j.Sent, j.Attempts = key, gridbot.JobPending, 0, 0
 	return nil
+}
+
+// deferJobIf defers the INSERT of a message's reply job (its key
+// "reply:…") to COMMIT in a pipelined transaction (pipeline.go), unless a
+// job was queued before it in the transaction: ids keep the order queued.
+func (t *tx) deferJobIf(key, cols, vals string, args []any) (int64, bool) {
+	if !strings.HasPrefix(key, "reply:") {
+		return 0, false
+	}
+	return t.deferJob(cols, strings.Replace(vals, "CAST($2 AS TEXT), ", "CAST($2 AS TEXT), NULL, ", 1), args)
 }
 
 func nonNil(s []string) []string {

@@ -11,13 +11,31 @@ import (
 	"gridbot"
 )
 
+// querier is where a tx's statements go: its *sql.Tx, or its *sql.Conn
+// when the transaction is pipelined (Dialect.Send: BEGIN and COMMIT are
+// statements of its own, sent with the first and the last).
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
 // tx is a gridbot.Tx: one database transaction and the context it runs under.
 type tx struct {
 	ctx context.Context
-	tx  *sql.Tx
+	tx  querier
 	// conn is tx's connection when the dialect batches reads (Dialect.Reads).
 	conn *sql.Conn
 	d    Dialect
+	// A pipelined transaction (Dialect.Send, pipeline.go): BEGIN not sent yet
+	// until begun; jobID an outbox id taken with BEGIN for the reply job,
+	// whose INSERT waits in deferred to go with COMMIT; err the failure of a
+	// deferred statement sent early.
+	pipelined, begun, noDefer bool
+	jobID                     int64
+	deferred                  *Read
+	err                       error
 	// months gathers, by town, what the check-ins stored in this
 	// transaction add to checkin_months: saved once, before the summary is
 	// read and at commit (saveMonths), rather than by every call — an import
@@ -57,20 +75,28 @@ func (t *tx) saveMonths() error {
 var _ gridbot.Tx = (*tx)(nil)
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	t.ready()
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	t.ready()
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	t.ready()
 	return t.tx.QueryRowContext(t.ctx, query, args...)
 }
 
 // reads runs independent queries, each row scanned by its Row: in one
 // round trip where the engine can (Dialect.Reads), else one after another.
+// In a pipelined transaction the batch also carries the BEGIN, or the
+// deferred INSERT, not sent yet.
 func (t *tx) reads(rs ...Read) error {
+	if t.pipelined && (!t.begun || t.deferred != nil) {
+		return t.send(Batch{Reads: rs})
+	}
 	if t.d.Reads != nil && t.conn != nil && len(rs) > 1 {
 		return t.d.Reads(t.ctx, t.conn, rs)
 	}

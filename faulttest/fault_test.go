@@ -29,6 +29,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"gridbot"
 )
 
 // Rate is the messages a second offered (each delivered 1–4 times).
@@ -247,6 +249,19 @@ func TestFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	run(t, bin, env, "import", "webhooks", "--town", town, hooks)
+	// A check-in in each of the past 24 months: the notices part publishes past
+	// months, and a month with no record at all cannot be published.
+	var cb strings.Builder
+	cb.WriteString("用户ID,日期,时间\n")
+	for back := 1; back <= 24; back++ {
+		m := time.Now().In(gridbot.Zone).AddDate(0, -back, 0)
+		fmt.Fprintf(&cb, "U001,%s,08:00\n", time.Date(m.Year(), m.Month(), 10, 0, 0, 0, 0, gridbot.Zone).Format("2006-01-02"))
+	}
+	checkins := filepath.Join(dir, "checkins.csv")
+	if err := os.WriteFile(checkins, []byte(cb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, bin, env, "import", "checkins", "--town", town, checkins)
 	grids, err := gridsOf("../examples/roster.csv")
 	if err != nil {
 		t.Fatal(err)

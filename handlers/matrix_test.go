@@ -34,7 +34,6 @@ var (
 	closeZ    = bottest.ZhangWei1 + " 办结 #1 已修好"
 	activity  = bottest.Leader1 + " 活动 宣传 入户宣传 @王海"
 	adjust    = bottest.Office + " 调整 @王海 +1 理由"
-	closeIt   = bottest.Member1 + " 办结 #1 已修好"
 	// septemberCheckin gives September a record, so that it can be published.
 	septemberCheckin = "2026-09-10 08:00|" + bottest.Member1 + " 上报 路灯坏了"
 )

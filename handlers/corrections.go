@@ -273,20 +273,31 @@ func (c *Ctx) liveIssue() (gridbot.Issue, int, error) {
 	return i, at, err
 }
 
+// leadersIssue loads the live issue the call names for what only its grid's
+// leader or the office may do (verb: 派发, 改派), with the index of the
+// "#N" word among the call's words and the issue's grid.
+func (c *Ctx) leadersIssue(verb string) (gridbot.Issue, int, gridbot.Grid, error) {
+	i, at, err := c.liveIssue()
+	if err != nil {
+		return i, at, gridbot.Grid{}, err
+	}
+	g, err := c.Grid(i.GridID)
+	if err != nil {
+		return i, at, g, err
+	}
+	if c.Sender.Role == gridbot.RoleLeader && !c.isLeaderOf(i.GridID) {
+		return i, at, g, gridbot.Errorf(gridbot.EFORBIDDEN, "问题#%d 属于%s，只有该网格的网格长或党建办可以%s。", i.No, g.Name, verb)
+	}
+	return i, at, g, nil
+}
+
 // runReassign is 改派: the grid's leader or the office moves a dispatched,
 // open issue to another member of its grid. Its deadlines stay those of its
 // report; both people are told, and the audit log keeps it.
 func runReassign(c *Ctx) (*Reply, error) {
-	i, at, err := c.liveIssue()
+	i, at, g, err := c.leadersIssue("改派")
 	if err != nil {
 		return nil, err
-	}
-	g, err := c.Grid(i.GridID)
-	if err != nil {
-		return nil, err
-	}
-	if c.Sender.Role == gridbot.RoleLeader && !c.isLeaderOf(i.GridID) {
-		return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "问题#%d 属于%s，只有该网格的网格长或党建办可以改派。", i.No, g.Name)
 	}
 	if i.Closed() {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能再改派。", i.No, fmtTime(i.ClosedAt))

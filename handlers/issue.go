@@ -68,16 +68,9 @@ func without(words []string, i int) []string {
 // runDispatch is 派发: the grid's leader (or the office) hands an issue to a
 // member of the issue's grid, once.
 func runDispatch(c *Ctx) (*Reply, error) {
-	i, _, err := c.liveIssue()
+	i, _, g, err := c.leadersIssue("派发")
 	if err != nil {
 		return nil, err
-	}
-	g, err := c.Grid(i.GridID)
-	if err != nil {
-		return nil, err
-	}
-	if c.Sender.Role == gridbot.RoleLeader && !c.isLeaderOf(i.GridID) {
-		return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "问题#%d 属于%s，只有该网格的网格长或党建办可以派发。", i.No, g.Name)
 	}
 	if i.Closed() {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能再派发。", i.No, fmtTime(i.ClosedAt))

@@ -1,41 +1,17 @@
 package sqldb_test
 
 import (
-	"database/sql"
-	"path/filepath"
 	"testing"
 
 	"gridbot"
-	"gridbot/internal/testkit"
-	"gridbot/storage/postgres"
 	"gridbot/storage/sqldb"
-	"gridbot/storage/sqlite"
 )
 
 // TestMigrationNumbersRecords: migration 009 numbers the activities and
 // adjustments stored before it per town, in the order they were stored, and
 // the next ones go on from there.
 func TestMigrationNumbersRecords(t *testing.T) {
-	for _, e := range []struct {
-		name string
-		open func(t *testing.T) (*sql.DB, sqldb.Dialect)
-	}{
-		{"sqlite", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
-			db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "old.db")+"?_pragma=foreign_keys(1)")
-			if err != nil {
-				t.Fatal(err)
-			}
-			db.SetMaxOpenConns(1)
-			return db, sqlite.Dialect
-		}},
-		{"postgres", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
-			db, err := sql.Open("pgx", testkit.PostgresSchemaURL(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return db, postgres.Dialect
-		}},
-	} {
+	for _, e := range rawEngines {
 		t.Run(e.name, func(t *testing.T) {
 			db, d := e.open(t)
 			defer db.Close()

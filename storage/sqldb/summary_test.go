@@ -252,30 +252,34 @@ func TestCheckinMonthSummaries(t *testing.T) {
 	})
 }
 
+// rawEngines open a bare database of each engine, not yet migrated, for the
+// tests that store what an older binary stored and then migrate it.
+var rawEngines = []struct {
+	name string
+	open func(t *testing.T) (*sql.DB, sqldb.Dialect)
+}{
+	{"sqlite", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
+		db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "old.db")+"?_pragma=foreign_keys(1)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.SetMaxOpenConns(1)
+		return db, sqlite.Dialect
+	}},
+	{"postgres", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
+		db, err := sql.Open("pgx", testkit.PostgresSchemaURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db, postgres.Dialect
+	}},
+}
+
 // TestMigrationSummaries: migration 005 sums the check-ins and joins the
 // activity participants stored before it, and PeriodFacts then reads them
 // as it read them before.
 func TestMigrationSummaries(t *testing.T) {
-	for _, e := range []struct {
-		name string
-		open func(t *testing.T) (*sql.DB, sqldb.Dialect)
-	}{
-		{"sqlite", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
-			db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "old.db")+"?_pragma=foreign_keys(1)")
-			if err != nil {
-				t.Fatal(err)
-			}
-			db.SetMaxOpenConns(1)
-			return db, sqlite.Dialect
-		}},
-		{"postgres", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
-			db, err := sql.Open("pgx", testkit.PostgresSchemaURL(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return db, postgres.Dialect
-		}},
-	} {
+	for _, e := range rawEngines {
 		t.Run(e.name, func(t *testing.T) {
 			db, d := e.open(t)
 			defer db.Close()

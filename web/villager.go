@@ -105,11 +105,7 @@ func (s *Server) showVillager(w http.ResponseWriter, r *http.Request, status int
 		}
 		return nil
 	})
-	if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
-		s.notFound(w)
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if !s.found(w, r, err) {
 		return
 	}
 	if v.Nonce == "" {
@@ -197,11 +193,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		link, err = tx.GridByToken(token)
 		return err
 	})
-	if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
-		s.notFound(w)
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if !s.found(w, r, err) {
 		return
 	}
 	if !s.allow(ctx, "web:grid:"+strconv.FormatInt(link.GridID, 10), GridRate, time.Hour) {
@@ -346,11 +338,7 @@ func (s *Server) showTracking(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	v, err := s.loadTracking(r, token)
-	if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
-		s.notFound(w)
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if !s.found(w, r, err) {
 		return
 	}
 	v.Problem = problem
@@ -382,11 +370,7 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
 		tr, err = tx.TrackingByToken(token)
 		return err
 	})
-	if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
-		s.notFound(w)
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if !s.found(w, r, err) {
 		return
 	}
 	now := s.d.Clock.Now()
@@ -490,11 +474,7 @@ func (s *Server) trackingPhoto(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) servePhoto(w http.ResponseWriter, r *http.Request, img gridbot.Image, err error) {
-	if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
-		s.notFound(w)
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	if !s.found(w, r, err) {
 		return
 	}
 	w.Header().Set("Content-Type", img.Mime)

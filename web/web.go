@@ -204,6 +204,21 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.say(w, http.StatusInternalServerError, "系统繁忙", "系统暂时出了问题，请稍后再试。")
 }
 
+// found answers a failed look-up: 404 for what does not exist (an unknown or
+// withdrawn link), the internal-error page for anything else. It reports
+// whether err was nil and the handler may go on.
+func (s *Server) found(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return true
+	case gridbot.ErrorCode(err) == gridbot.ENOTFOUND:
+		s.notFound(w)
+	default:
+		s.fail(w, r, err)
+	}
+	return false
+}
+
 // notFound answers 404 in words.
 func (s *Server) notFound(w http.ResponseWriter) {
 	s.say(w, http.StatusNotFound, "没有找到", "这个链接不存在或已经停用。网格码更换后，旧的二维码不再有效，请扫描公开栏上新的二维码。")

@@ -305,20 +305,9 @@ func runReassign(c *Ctx) (*Reply, error) {
 	if !i.Dispatched() {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "问题#%d 还没有派发，请直接派发：派发 #%d @成员", i.No, i.No)
 	}
-	if len(c.Call.Mentions) != 1 {
-		return nil, c.usage("请 @ 一名新的承办成员（现在 @ 了 %d 人）。", len(c.Call.Mentions))
-	}
-	sc, err := c.gridScope(i.GridID)
+	a, err := c.assignee(i, g, "新的承办成员", "改派")
 	if err != nil {
 		return nil, err
-	}
-	people, err := c.mentioned(sc)
-	if err != nil {
-		return nil, err
-	}
-	a := people[0]
-	if a.GridID != i.GridID {
-		return nil, gridbot.Errorf(gridbot.EINVALID, "%s(%s) 不是%s的成员。问题#%d 只能改派给%s的成员。", a.Name, where(a), g.Name, i.No, g.Name)
 	}
 	if a.UserID == i.Assignee {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "问题#%d 的承办人已经是 %s，无需改派。", i.No, a.Name)

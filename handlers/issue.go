@@ -65,6 +65,27 @@ func without(words []string, i int) []string {
 	return out
 }
 
+// assignee resolves the one member the call @-s to take issue i of grid g
+// (who: how the reply names them; verb: 派发, 改派); they must be in g.
+func (c *Ctx) assignee(i gridbot.Issue, g gridbot.Grid, who, verb string) (gridbot.Person, error) {
+	if len(c.Call.Mentions) != 1 {
+		return gridbot.Person{}, c.usage("请 @ 一名%s（现在 @ 了 %d 人）。", who, len(c.Call.Mentions))
+	}
+	sc, err := c.gridScope(i.GridID)
+	if err != nil {
+		return gridbot.Person{}, err
+	}
+	people, err := c.mentioned(sc)
+	if err != nil {
+		return gridbot.Person{}, err
+	}
+	a := people[0]
+	if a.GridID != i.GridID {
+		return a, gridbot.Errorf(gridbot.EINVALID, "%s(%s) 不是%s的成员。问题#%d 只能%s给%s的成员。", a.Name, where(a), g.Name, i.No, verb, g.Name)
+	}
+	return a, nil
+}
+
 // runDispatch is 派发: the grid's leader (or the office) hands an issue to a
 // member of the issue's grid, once.
 func runDispatch(c *Ctx) (*Reply, error) {
@@ -78,20 +99,9 @@ func runDispatch(c *Ctx) (*Reply, error) {
 	if i.Dispatched() {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 派发给 %s，不能重复派发。", i.No, fmtTime(i.DispatchedAt), c.nameOf(i.Assignee))
 	}
-	if len(c.Call.Mentions) != 1 {
-		return nil, c.usage("请 @ 一名承办的成员（现在 @ 了 %d 人）。", len(c.Call.Mentions))
-	}
-	sc, err := c.gridScope(i.GridID)
+	a, err := c.assignee(i, g, "承办的成员", "派发")
 	if err != nil {
 		return nil, err
-	}
-	people, err := c.mentioned(sc)
-	if err != nil {
-		return nil, err
-	}
-	a := people[0]
-	if a.GridID != i.GridID {
-		return nil, gridbot.Errorf(gridbot.EINVALID, "%s(%s) 不是%s的成员。问题#%d 只能派发给%s的成员。", a.Name, where(a), g.Name, i.No, g.Name)
 	}
 	i.Assignee, i.DispatchedBy, i.DispatchedAt = a.UserID, c.Sender.UserID, c.Now
 	if err := c.Tx.UpdateIssue(i); err != nil {

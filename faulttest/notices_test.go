@@ -51,8 +51,9 @@ var appEnv = []string{
 // sender gone before the answer: WeCom would have sent it all the same).
 type copy struct {
 	replica string
-	at      time.Time
-	gone    bool // the sender's connection closed before the answer
+	arrived time.Time // the request reached the platform
+	at      time.Time // the platform answered it (later when held)
+	gone    bool      // the sender's connection closed before the answer
 }
 
 // platform plays WeCom's API for the replicas (gettoken, message/send,
@@ -103,6 +104,7 @@ func (p *platform) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	item := itemKey(kind, key, body)
+	arrived := time.Now()
 	p.mu.Lock()
 	p.attempts[item]++
 	if p.attempts[item] == 1 && randn(10) == 0 {
@@ -138,7 +140,7 @@ func (p *platform) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	gone := r.Context().Err() != nil
 	p.mu.Lock()
-	p.copies[item] = append(p.copies[item], copy{replica: replica, at: time.Now(), gone: gone})
+	p.copies[item] = append(p.copies[item], copy{replica: replica, arrived: arrived, at: time.Now(), gone: gone})
 	p.mu.Unlock()
 	if !gone {
 		io.WriteString(w, `{"errcode":0,"errmsg":"ok","invaliduser":""}`)
@@ -339,9 +341,15 @@ type kill struct {
 // answer, or was killed before it could write the "delivered" mark (within
 // a second of the answer, or before the store came back when the store was
 // down then). A second copy of such a message is the documented re-send.
+// The kill counts from the request's arrival: a request held by the
+// platform while its sender is killed may be answered after the kill, before
+// the server has noticed the closed connection.
 func (h *harness) inWindow(c copy) bool {
 	if c.gone {
 		return true
+	}
+	if c.arrived.IsZero() {
+		c.arrived = c.at
 	}
 	// c.replica "": a reply at the response_url, whose sender is not known.
 	markable := c.at.Add(time.Second)
@@ -351,7 +359,7 @@ func (h *harness) inWindow(c copy) bool {
 		}
 	}
 	for _, k := range h.kills {
-		if (c.replica == "" || k.replica == c.replica) && !k.at.Before(c.at) && k.at.Before(markable) {
+		if (c.replica == "" || k.replica == c.replica) && !k.at.Before(c.arrived) && k.at.Before(markable) {
 			return true
 		}
 	}

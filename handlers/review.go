@@ -107,10 +107,8 @@ func runExclude(c *Ctx) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The reason is checked by review.Exclude, as for the dashboard's button.
 	reason := c.Call.Text(1)
-	if reason == "" {
-		return nil, c.usage("请写明取消排名的理由（综合表现）。")
-	}
 	if err := review.Exclude(c.Tx, c.TownID, month, p, reason, c.by(), c.Now); err != nil {
 		return nil, err
 	}

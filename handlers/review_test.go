@@ -56,6 +56,7 @@ func TestReviewLoop(t *testing.T) {
 		contains(t, tw.Must(at, o, "取消排名 @陈强 2026-10 例会多次无故缺席"), "已取消 陈强(滨海村一网格) 2026-10 的排名：例会多次无故缺席")
 		contains(t, tw.Refused(at, o, "取消排名 @陈强 2026-10 又一次", gridbot.ECONFLICT), "已被取消排名")
 		contains(t, tw.Refused(at, o, "取消排名 @陈强 2026-10", gridbot.EINVALID), "请写明取消排名的理由")
+		contains(t, tw.Refused(at, o, "取消排名 @王海 2026-10 "+strings.Repeat("缺", 201), gridbot.EINVALID), "最多 200 个字（现在 201 个字）")
 		got = tw.Must(at, bottest.Member2, "排行 2026-10")
 		contains(t, got, "1.（并列） 王海（滨海村一网格）60 分", "3. 林小燕", "陈强（滨海村一网格）本月因综合表现不参加排名：例会多次无故缺席")
 		contains(t, tw.Must(at, bottest.Leader1, "积分 2026-10"), "本月因综合表现不参加排名：例会多次无故缺席")

@@ -1,6 +1,7 @@
 // Package review is the office's review-and-publish loop, shared by the
-// chat (发布, 确认发布, 取消排名, 恢复排名, 撤销发布) and the command line
-// (gridbot publish, gridbot unpublish): preview a period, keep members out
+// chat (发布, 确认发布, 取消排名, 恢复排名, 撤销发布), the command line
+// (gridbot publish, gridbot unpublish) and the dashboard's buttons (取消排名,
+// 恢复排名 on /office): preview a period, keep members out
 // of a month's ranking, freeze and announce a period to every level's
 // groups, and unfreeze it with a correction notice. Each change is written
 // to the audit log in its own transaction.
@@ -410,50 +411,4 @@ func Unpublish(tx gridbot.Tx, townID int64, period, reason, by string, at time.T
 		return nil, err
 	}
 	return &Outcome{Text: fmt.Sprintf("%s 已撤销发布，结果恢复为实时计算；已通知各群：%s\n更正后请重新「发布 %s」预览并「确认发布 %s」。", period, text, period, period), Notices: notices}, nil
-}
-
-// Exclude is 取消排名: the member is kept out of the month's ranking.
-func Exclude(tx gridbot.Tx, townID int64, month string, p gridbot.Person, reason, by string, at time.Time) error {
-	if err := open(tx, townID, month, "取消排名"); err != nil {
-		return err
-	}
-	if !p.Role.Ranked() {
-		return gridbot.Errorf(gridbot.EINVALID, "%s 是%s人员，本来就不参加排名。", p.Name, p.Role)
-	}
-	err := tx.AddExclusion(gridbot.Exclusion{TownID: townID, Month: month, UserID: p.UserID, Reason: reason, By: by, At: at})
-	if gridbot.ErrorCode(err) == gridbot.ECONFLICT {
-		return gridbot.Errorf(gridbot.ECONFLICT, "%s 在 %s 已被取消排名。如需改理由，请先「恢复排名 @%s %s」。", p.Name, month, p.Name, month)
-	} else if err != nil {
-		return err
-	}
-	return tx.AddAudit(&gridbot.AuditEntry{TownID: townID, At: at, By: by, Action: gridbot.AuditExclude,
-		Ref: p.UserID + " " + month, Reason: reason, Detail: p.Name})
-}
-
-// Restore is 恢复排名: an exclusion undone.
-func Restore(tx gridbot.Tx, townID int64, month string, p gridbot.Person, by string, at time.Time) error {
-	if err := open(tx, townID, month, "恢复排名"); err != nil {
-		return err
-	}
-	err := tx.DeleteExclusion(townID, month, p.UserID)
-	if gridbot.ErrorCode(err) == gridbot.ENOTFOUND {
-		return gridbot.Errorf(gridbot.ENOTFOUND, "%s 在 %s 没有被取消排名，无需恢复。", p.Name, month)
-	} else if err != nil {
-		return err
-	}
-	return tx.AddAudit(&gridbot.AuditEntry{TownID: townID, At: at, By: by, Action: gridbot.AuditRestore,
-		Ref: p.UserID + " " + month, Detail: p.Name})
-}
-
-// open refuses changing the ranking of a published month.
-func open(tx gridbot.Tx, townID int64, month, what string) error {
-	if _, _, err := scoring.MonthBounds(month); err != nil {
-		return err
-	}
-	if pub, err := isPublished(tx, townID, KindMonth, month); err != nil {
-		return err
-	} else if pub {
-		return gridbot.Errorf(gridbot.ECONFLICT, "%s 已发布，排名已冻结，不能%s。如需更改，请先「撤销发布 %s <理由>」。", month, what, month)
-	}
-	return nil
 }

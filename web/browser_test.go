@@ -70,8 +70,10 @@ func shot(t *testing.T, ctx context.Context, name string, full bool) {
 // TestBrowser runs the loop in chromium on a phone and on a desktop: a
 // villager reports with a photo, the grid sees it in 问题, the leader
 // dispatches and the member closes it in chat, the villager rates it, the
-// office logs in once and sees the rating; a second use of the link and a
-// form without its token are refused; an HTML payload stays text.
+// office logs in once and sees the rating, keeps a member out of a month's
+// ranking by its button (取消排名) and puts him back (恢复排名); a second use
+// of the link and a form without its token are refused; an HTML payload
+// stays text.
 func TestBrowser(t *testing.T) {
 	for _, vp := range []struct {
 		name   string
@@ -158,9 +160,6 @@ func TestBrowser(t *testing.T) {
 			if i := s.issue(1); i.Rating != "基本满意" || i.RatedBy != gridbot.Villager {
 				t.Fatalf("rating in the store: %+v", i)
 			}
-			if !vp.mobile {
-				shot(t, ctx, "dashboard.png", false)
-			}
 			// The office sees the rating: the grid's satisfaction is 60 (基本满意).
 			do(chromedp.Navigate(s.srv.URL+"/office/index"), chromedp.WaitVisible(`table`))
 			if idx := text(`table`); !strings.Contains(idx, "滨海村一网格") || !strings.Contains(idx, "60") {
@@ -173,6 +172,39 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("poster: %q", poster)
 				}
 				shot(t, ctx, "poster.png", false)
+			}
+			// The office keeps 陈强 out of September's ranking by the button:
+			// the places below move up, the card of the excluded says why;
+			// 恢复排名 puts him back.
+			rankSeptember(t, s)
+			firstRow := `#ranking tbody tr:first-child`
+			do(chromedp.Navigate(s.srv.URL+"/office?month=2026-09"), chromedp.WaitVisible(`a[href*="user=U101"]`))
+			if first := text(firstRow); !strings.Contains(first, "1") || !strings.Contains(first, "陈强") {
+				t.Fatalf("first place before 取消排名: %q", first)
+			}
+			do(chromedp.Click(`a[href*="user=U101"]`), chromedp.WaitVisible(`textarea[name=reason]`),
+				chromedp.SendKeys(`textarea[name=reason]`, "例会多次无故缺席"),
+				chromedp.Click(`form[action="/office/exclude"] button`),
+				chromedp.WaitVisible(`#excluded form[action="/office/restore"]`))
+			if first := text(firstRow); !strings.Contains(first, "1(并列)") || !strings.Contains(first, "王海") {
+				t.Errorf("first place after 取消排名: %q", first)
+			}
+			if table := text(`#ranking table`); strings.Contains(table, "陈强") {
+				t.Errorf("陈强 still in the ranking: %q", table)
+			}
+			if card := text(`#excluded`); !strings.Contains(card, "陈强") || !strings.Contains(card, "例会多次无故缺席") || !strings.Contains(card, "郑敏") {
+				t.Errorf("card of the excluded: %q", card)
+			}
+			if done := text(`p.ok`); !strings.Contains(done, "已取消 陈强") {
+				t.Errorf("confirmation: %q", done)
+			}
+			if !vp.mobile {
+				do(chromedp.Navigate(s.srv.URL+"/office?month=2026-09&excluded=U101"), chromedp.WaitVisible(`p.ok`))
+				shot(t, ctx, "dashboard.png", false)
+			}
+			do(chromedp.Click(`#excluded form[action="/office/restore"] button`), chromedp.WaitNotPresent(`#excluded table`))
+			if first := text(firstRow); !strings.Contains(first, "陈强") || !strings.Contains(text(`p.ok`), "已恢复 陈强") {
+				t.Errorf("first place after 恢复排名: %q", first)
 			}
 			// The link again, in this browser: refused.
 			do(chromedp.Navigate(link), chromedp.WaitNotPresent(`nav.office`))

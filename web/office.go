@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"fmt"
-	"html/template"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,7 +16,6 @@ import (
 	"gridbot/handlers"
 	"gridbot/present"
 	"gridbot/results"
-	"gridbot/scoring"
 	"gridbot/sheets"
 )
 
@@ -133,57 +131,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, ss *session) {
 	http.Redirect(w, r, "/office/help", http.StatusSeeOther)
 }
 
-// month is the month a page asks for (?month=), this month by default.
-func (s *Server) month(r *http.Request) string {
-	if m := r.URL.Query().Get("month"); gridbot.ValidMonth(m) {
-		return m
-	}
-	return gridbot.Month(s.d.Clock.Now())
-}
-
-// monthResult settles (or reuses) the month through the handler's board.
-func (s *Server) monthResult(r *http.Request, townID int64, month string) (*scoring.MonthResult, bool, error) {
-	h := s.d.Pipe.Handler
-	var res *scoring.MonthResult
-	var published bool
-	err := s.d.Store.View(r.Context(), func(tx gridbot.Tx) error {
-		var err error
-		res, published, err = h.Board.Month(tx, townID, h.Rules, month, s.d.Clock.Now())
-		return err
-	})
-	return res, published, err
-}
-
-// rankingView is the ranking page.
-type rankingView struct {
-	Month    string
-	State    string
-	Table    template.HTML // the rendered table, shared by every session (rankCache)
-	CanPub   bool
-	Previous string
-	Next     string
-}
-
-// ranking is the month's live ranking as it will be announced.
-func (s *Server) ranking(w http.ResponseWriter, r *http.Request, ss *session) {
-	month := s.month(r)
-	res, published, err := s.monthResult(r, ss.TownID, month)
-	if err != nil {
-		s.failOrSay(w, r, err)
-		return
-	}
-	table, err := s.rankingTable(res, published)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	_, end, _ := scoring.MonthBounds(month)
-	ss.Nav = "ranking"
-	v := rankingView{Month: month, State: present.StateOf(res, published), Table: template.HTML(table), // rendered by html/template
-		CanPub: !published && !s.d.Clock.Now().Before(end), Previous: addMonth(month, -1), Next: addMonth(month, 1)}
-	s.render(w, http.StatusOK, "ranking", page{Title: month + " 排名", Office: ss, Data: v})
-}
-
 // failOrSay shows a refusal in words, an internal error as such.
 func (s *Server) failOrSay(w http.ResponseWriter, r *http.Request, err error) {
 	switch gridbot.ErrorCode(err) {
@@ -192,152 +139,6 @@ func (s *Server) failOrSay(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		s.fail(w, r, err)
 	}
-}
-
-func addMonth(month string, n int) string {
-	t, err := time.ParseInLocation(gridbot.MonthLayout, month, gridbot.Zone)
-	if err != nil {
-		return month
-	}
-	return t.AddDate(0, n, 0).Format(gridbot.MonthLayout)
-}
-
-// rankCache keeps the last rendered ranking table per result: the board
-// hands out the same result for its TTL, so the table is rendered once.
-type rankCache struct {
-	res  *scoring.MonthResult
-	html []byte
-}
-
-// rankRow is a line of the ranking table.
-type rankRow struct {
-	present.Row
-	Gap string
-}
-
-func (s *Server) rankingTable(res *scoring.MonthResult, published bool) ([]byte, error) {
-	s.mu.Lock()
-	if s.rank.res == res {
-		b := s.rank.html
-		s.mu.Unlock()
-		return b, nil
-	}
-	s.mu.Unlock()
-	rk := present.MonthRanking(res, s.d.Pipe.Handler.Rules, published)
-	gaps := present.Gaps(rk, 3)
-	rows := make([]rankRow, len(rk.Rows))
-	for i, row := range rk.Rows {
-		rows[i] = rankRow{Row: row, Gap: gaps[row.UserID]}
-	}
-	var b bytes.Buffer
-	err := s.pages["ranking"].ExecuteTemplate(&b, "table", struct {
-		Ranking *present.Ranking
-		Rows    []rankRow
-	}{rk, rows})
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.rank = rankCache{res: res, html: b.Bytes()}
-	s.mu.Unlock()
-	return b.Bytes(), nil
-}
-
-// indexView is the index page.
-type indexView struct {
-	Month string
-	Sort  string
-	Grids []scoring.GridMonth
-	Cols  []indexCol
-}
-
-type indexCol struct{ Key, Name string }
-
-var indexCols = []indexCol{{"grid", "网格"}, {"village", "村"}, {"index", "指数"}, {"checkin", "打卡率"},
-	{"activities", "活动"}, {"closed", "办结"}, {"ontime", "及时"}, {"satisfaction", "满意度"}, {"office", "党建办评价"}}
-
-func partOf(g scoring.GridMonth, key string) float64 {
-	v := func(p *float64) float64 {
-		if p == nil {
-			return -1
-		}
-		return *p
-	}
-	switch key {
-	case "checkin":
-		return v(g.Parts.CheckinRate)
-	case "activities":
-		return v(g.Parts.Activities)
-	case "closed":
-		return v(g.Parts.IssuesClosed)
-	case "ontime":
-		return v(g.Parts.OnTime)
-	case "satisfaction":
-		return v(g.Parts.Satisfaction)
-	case "office":
-		return v(g.Parts.Office)
-	}
-	return g.Index
-}
-
-// sortedGrids returns the month's grids sorted by key (best first).
-func sortedGrids(res *scoring.MonthResult, key string) []scoring.GridMonth {
-	gs := slices.Clone(res.Grids)
-	slices.SortStableFunc(gs, func(a, b scoring.GridMonth) int {
-		switch key {
-		case "grid":
-			return cmpStr(a.Grid, b.Grid)
-		case "village":
-			return cmpStr(a.Village+a.Grid, b.Village+b.Grid)
-		}
-		x, y := partOf(a, key), partOf(b, key)
-		switch {
-		case x > y:
-			return -1
-		case x < y:
-			return 1
-		}
-		return cmpStr(a.Grid, b.Grid)
-	})
-	return gs
-}
-
-func cmpStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func (s *Server) indexPage(w http.ResponseWriter, r *http.Request, ss *session) {
-	month := s.month(r)
-	res, _, err := s.monthResult(r, ss.TownID, month)
-	if err != nil {
-		s.failOrSay(w, r, err)
-		return
-	}
-	key := r.URL.Query().Get("sort")
-	if !slices.ContainsFunc(indexCols, func(c indexCol) bool { return c.Key == key }) {
-		key = "index"
-	}
-	ss.Nav = "index"
-	s.render(w, http.StatusOK, "index", page{Title: month + " 网格运行指数", Office: ss,
-		Data: indexView{Month: month, Sort: key, Grids: sortedGrids(res, key), Cols: indexCols}})
-}
-
-func (s *Server) indexChart(w http.ResponseWriter, r *http.Request, ss *session) {
-	month := s.month(r)
-	res, _, err := s.monthResult(r, ss.TownID, month)
-	if err != nil {
-		s.failOrSay(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(indexSVG(sortedGrids(res, "index")))
 }
 
 // openIssue is one open issue on the dashboard.

@@ -10,7 +10,7 @@
 //     sends in chat, then a session cookie: the month's live ranking (package
 //     present), the grids' 网格运行指数 as a table and SVG charts, open issues,
 //     notices, the audit log, and publish/export through the same code as the
-//     command line.
+//     command line, and 取消排名/恢复排名 through the chat's (package review).
 //
 // Pages are html/template with everything embedded: no build step, no CDN,
 // and no JavaScript needed (a few lines help where there is some).
@@ -119,6 +119,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /office/photo/{id}", s.office(s.officePhoto))
 	mux.HandleFunc("GET /office/export", s.office(s.export))
 	mux.HandleFunc("POST /office/publish", s.office(s.publish))
+	mux.HandleFunc("GET /office/exclude", s.office(s.excludePage))
+	mux.HandleFunc("POST /office/exclude", s.office(s.exclude))
+	mux.HandleFunc("POST /office/restore", s.office(s.restore))
 	mux.HandleFunc("POST /office/logout", s.office(s.logout))
 }
 

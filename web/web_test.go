@@ -37,6 +37,7 @@ var ctx = context.Background()
 type site struct {
 	t     testing.TB
 	tw    *bottest.Town
+	h     *handlers.Handler // the server's: the tests may give it another Board
 	clock *testkit.Clock
 	srv   *httptest.Server
 	links map[string]string // grid name → villager URL
@@ -69,6 +70,7 @@ func newSite(t testing.TB, st gridbot.Store) *site {
 		t.Fatal(err)
 	}
 	h := handlers.New(scoring.DefaultRules())
+	s.h = h
 	s.srv = httptest.NewUnstartedServer(nil)
 	s.srv.Start()
 	t.Cleanup(s.srv.Close)

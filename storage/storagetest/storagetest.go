@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"NumberingActivitiesAdjustments", testNumberingActivitiesAdjustments},
 		{"Withdraw", testWithdraw},
 		{"DuplicateGuard", testDuplicateGuard},
+		{"RecordImages", testRecordImages},
+		{"RecordedIn", testRecordedIn},
 		{"Review", testReview},
 		{"BasePoints", testBasePoints},
 		{"Refusals", testRefusals},

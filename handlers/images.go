@@ -182,3 +182,13 @@ func runAttach(c *Ctx) (*Reply, error) {
 	}
 	return text("%s", o.words(ref)), nil
 }
+
+// imageCount adds to a record's history how many pictures it has, if any
+// (the office sees them on the dashboard's issue view).
+func (c *Ctx) imageCount(b *strings.Builder, kind string, no int64) error {
+	ims, err := c.Tx.Images(c.TownID, kind, no)
+	if len(ims) > 0 {
+		fmt.Fprintf(b, "，附图片 %d 张", len(ims))
+	}
+	return err
+}

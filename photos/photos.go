@@ -13,7 +13,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
 	"net/http"
 
 	_ "image/gif" // decoded, then kept as JPEG
@@ -40,24 +39,12 @@ var (
 	ErrNotImage = errors.New("照片只能是 JPG、PNG 或 GIF 图片，请换一张再提交。")
 	// ErrTooManyPixels: the picture is too large to decode safely.
 	ErrTooManyPixels = errors.New("照片的像素太多了，请换一张小一点的照片。")
-	// ErrTooLarge: more than MaxBytes.
+	// ErrTooLarge: a picture of more than MaxBytes (the downloads' limit).
 	ErrTooLarge = fmt.Errorf("照片超过 %d MB，请换一张小一点的照片。", MaxBytes>>20)
 	// ErrSkipped marks a picture not fetched at all: the message carried
 	// more than a record keeps (gridbot.MaxRecordImages).
 	ErrSkipped = errors.New("more pictures than a record keeps")
 )
-
-// ReadAll reads a picture from r, at most MaxBytes: ErrTooLarge beyond.
-func ReadAll(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxBytes {
-		return nil, ErrTooLarge
-	}
-	return data, nil
-}
 
 // Reencode checks that data is a JPEG, PNG or GIF image by its content (not
 // by any name or declared type) and returns it as a JPEG of at most MaxSide

@@ -52,7 +52,14 @@ func (c *Ctx) keepImages(kind string, no int64) (imageOutcome, error) {
 		case f.Err == nil && room > 0:
 			img := f.Image
 			img.TownID, img.Kind, img.No, img.At = c.TownID, kind, no, c.Now
-			if err := c.Tx.AddImage(&img); err != nil {
+			err := c.Tx.AddImage(&img)
+			var e *gridbot.Error
+			if errors.As(err, &e) && e.Reason == gridbot.ReasonImagesFull {
+				// Another replica's picture took the last place meanwhile.
+				o.over++
+				room = 0
+				continue
+			} else if err != nil {
 				return o, err
 			}
 			o.kept++

@@ -90,6 +90,10 @@ func scale(src image.Image, side int) image.Image {
 		}
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, nw, nh))
+	if yc, ok := src.(*image.YCbCr); ok {
+		scaleYCbCr(dst, yc)
+		return dst
+	}
 	for y := 0; y < nh; y++ {
 		y0, y1 := sb.Min.Y+y*h/nh, sb.Min.Y+max((y+1)*h/nh, y*h/nh+1)
 		for x := 0; x < nw; x++ {
@@ -109,4 +113,31 @@ func scale(src image.Image, side int) image.Image {
 		}
 	}
 	return dst
+}
+
+// scaleYCbCr is scale's box averaging for a JPEG's pixels, read from their
+// planes directly: a phone's 12-megapixel photo is read several times
+// faster than through At, which matters for chat, where the picture is
+// fetched and re-encoded within the callback's seconds.
+func scaleYCbCr(dst *image.RGBA, src *image.YCbCr) {
+	sb := src.Bounds()
+	w, h := sb.Dx(), sb.Dy()
+	nw, nh := dst.Rect.Dx(), dst.Rect.Dy()
+	for y := 0; y < nh; y++ {
+		y0, y1 := sb.Min.Y+y*h/nh, sb.Min.Y+max((y+1)*h/nh, y*h/nh+1)
+		for x := 0; x < nw; x++ {
+			x0, x1 := sb.Min.X+x*w/nw, sb.Min.X+max((x+1)*w/nw, x*w/nw+1)
+			var r, g, b, n uint64
+			for sy := y0; sy < y1; sy++ {
+				for sx := x0; sx < x1; sx++ {
+					cr, cg, cb := color.YCbCrToRGB(src.Y[src.YOffset(sx, sy)], src.Cb[src.COffset(sx, sy)], src.Cr[src.COffset(sx, sy)])
+					r += uint64(cr)
+					g += uint64(cg)
+					b += uint64(cb)
+					n++
+				}
+			}
+			dst.SetRGBA(x, y, color.RGBA{uint8(r / n), uint8(g / n), uint8(b / n), 0xff})
+		}
+	}
 }

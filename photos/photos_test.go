@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color/palette"
 	"image/gif"
+	"image/jpeg"
 	"image/png"
 	"strings"
 	"testing"
@@ -32,5 +33,40 @@ func TestReencode(t *testing.T) {
 	}
 	if !strings.Contains(ErrNotImage.Error(), "JPG、PNG 或 GIF") {
 		t.Error("the refusal is not the members' words")
+	}
+}
+
+// opaque hides an image's concrete type: scale then reads it through At.
+type opaque struct{ image.Image }
+
+// TestScaleYCbCr: a JPEG's pixels read from their planes average to what
+// reading them through At gives.
+func TestScaleYCbCr(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	for i := range src.Pix {
+		src.Pix[i] = byte(i * 7 % 251)
+		if i%4 == 3 {
+			src.Pix[i] = 0xff
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, src, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := jpeg.Decode(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := dec.(*image.YCbCr); !ok {
+		t.Fatalf("decoded a %T", dec)
+	}
+	fast, slow := scale(dec, 120).(*image.RGBA), scale(opaque{dec}, 120).(*image.RGBA)
+	if fast.Rect != slow.Rect || fast.Rect.Dx() != 120 || fast.Rect.Dy() != 80 {
+		t.Fatalf("sizes %v and %v", fast.Rect, slow.Rect)
+	}
+	for i := range fast.Pix {
+		if d := int(fast.Pix[i]) - int(slow.Pix[i]); d < -2 || d > 2 {
+			t.Fatalf("byte %d: %d by the planes, %d through At", i, fast.Pix[i], slow.Pix[i])
+		}
 	}
 }

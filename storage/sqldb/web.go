@@ -125,8 +125,8 @@ func (t *tx) RateTracking(tr gridbot.Tracking) error {
 	return nil
 }
 
-// imageKinds are the records a photo may belong to.
-var imageKinds = map[string]bool{gridbot.KindIssue: true, gridbot.KindActivity: true}
+// imageRecords are the records a photo may belong to, by kind: their tables.
+var imageRecords = map[string]string{gridbot.KindIssue: "issues", gridbot.KindActivity: "activities"}
 
 const imageColumns = `id, town_id, kind, record_no, mime, width, height, at_ms`
 
@@ -142,15 +142,33 @@ func scanImage(r scanner, data *[]byte) (gridbot.Image, error) {
 	return p, err
 }
 
-// AddImage stores a photo of a record and fills in its ID.
+// AddImage stores a photo of a record and fills in its ID. The record's
+// row is locked first, so that two photos stored at once (two replicas)
+// cannot both take the record's last place.
 func (t *tx) AddImage(p *gridbot.Image) error {
-	if !imageKinds[p.Kind] || p.No <= 0 {
+	table, ok := imageRecords[p.Kind]
+	if !ok || p.No <= 0 {
 		return gridbot.Errorf(gridbot.EINVALID, "照片只能附在问题或活动上。")
 	}
 	if len(p.Data) == 0 || p.At.IsZero() {
 		return errors.New("sqldb: photo without data or time")
 	}
-	err := t.queryRow(`INSERT INTO images (town_id, kind, record_no, mime, width, height, data, at_ms)
+	ref := gridbot.RecordRef(p.Kind, p.No)
+	var id int64
+	err := t.queryRow(`SELECT id FROM `+table+` WHERE town_id = $1 AND no = $2`+t.d.ForUpdate, p.TownID, p.No).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return gridbot.Refuse(gridbot.ReasonRecordUnknown, ref)
+	} else if err != nil {
+		return t.fail("lock the photo's record", err)
+	}
+	var n int
+	if err := t.queryRow(`SELECT COUNT(*) FROM images WHERE town_id = $1 AND kind = $2 AND record_no = $3`,
+		p.TownID, p.Kind, p.No).Scan(&n); err != nil {
+		return t.fail("count photos", err)
+	} else if n >= gridbot.MaxRecordImages {
+		return gridbot.Refuse(gridbot.ReasonImagesFull, ref)
+	}
+	err = t.queryRow(`INSERT INTO images (town_id, kind, record_no, mime, width, height, data, at_ms)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		p.TownID, p.Kind, p.No, p.Mime, p.Width, p.Height, p.Data, ms(p.At)).Scan(&p.ID)
 	return t.fail("add photo", err)

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -18,6 +19,12 @@ func testRecordImages(t *testing.T, s gridbot.Store) {
 	jpeg := func(n byte) []byte { return []byte{0xff, 0xd8, 0xff, n} }
 	var ids []int64
 	update(t, s, func(tx gridbot.Tx) error {
+		// 问题#1 and #2 and 活动#1 of a, 问题#1 of b.
+		for _, tw := range []town{a, a, b} {
+			must(t, tx.AddIssue(&gridbot.Issue{TownID: tw.ID, GridID: tw.Grid1.ID, Description: "路灯不亮", ReportedBy: "U002", ReportedAt: now}))
+		}
+		must(t, tx.AddActivity(&gridbot.Activity{TownID: a.ID, GridID: a.Grid1.ID, Category: gridbot.ActivityCategories[0],
+			Content: "入户宣传", Leader: "U001", Participants: []string{"U001", "U002"}, At: now}))
 		for i, im := range []gridbot.Image{
 			{TownID: a.ID, Kind: gridbot.KindIssue, No: 1, Width: 4, Height: 3},
 			{TownID: a.ID, Kind: gridbot.KindActivity, No: 1, Width: 5, Height: 3},
@@ -40,6 +47,30 @@ func testRecordImages(t *testing.T, s gridbot.Store) {
 			bad.Mime, bad.Data, bad.At = "image/jpeg", jpeg(9), now
 			wantCode(t, tx.AddImage(&bad), gridbot.EINVALID)
 		}
+		// A record the town does not have takes none.
+		for _, missing := range []gridbot.Image{
+			{TownID: a.ID, Kind: gridbot.KindIssue, No: 3},
+			{TownID: b.ID, Kind: gridbot.KindActivity, No: 1},
+		} {
+			missing.Mime, missing.Data, missing.At = "image/jpeg", jpeg(9), now
+			err := tx.AddImage(&missing)
+			var e *gridbot.Error
+			if !errors.As(err, &e) || e.Reason != gridbot.ReasonRecordUnknown || e.Code != gridbot.ENOTFOUND {
+				t.Errorf("AddImage to %s of town %d: %v", gridbot.RecordRef(missing.Kind, missing.No), missing.TownID, err)
+			}
+		}
+		return nil
+	})
+	// A record keeps at most gridbot.MaxRecordImages: the next is refused.
+	update(t, s, func(tx gridbot.Tx) error {
+		im := gridbot.Image{TownID: a.ID, Kind: gridbot.KindIssue, No: 1, Mime: "image/jpeg", Width: 9, Height: 3, Data: jpeg(7), At: now}
+		must(t, tx.AddImage(&im))
+		im.ID = 0
+		err := tx.AddImage(&im)
+		var e *gridbot.Error
+		if !errors.As(err, &e) || e.Code != gridbot.ECONFLICT || e.Reason != gridbot.ReasonImagesFull || e.Message != "问题#1 的照片已满：每条记录最多 3 张。" {
+			t.Errorf("a fourth photo: %v", err)
+		}
 		return nil
 	})
 	view(t, s, func(tx gridbot.Tx) error {
@@ -49,7 +80,7 @@ func testRecordImages(t *testing.T, s gridbot.Store) {
 			no     int64
 			widths []int
 		}{
-			{a.ID, gridbot.KindIssue, 1, []int{4, 6}},
+			{a.ID, gridbot.KindIssue, 1, []int{4, 6, 9}},
 			{a.ID, gridbot.KindActivity, 1, []int{5}},
 			{a.ID, gridbot.KindIssue, 2, []int{7}},
 			{a.ID, gridbot.KindActivity, 2, nil},
@@ -122,5 +153,56 @@ func testRecordedIn(t *testing.T, s gridbot.Store) {
 			t.Errorf("RecordedIn(dm) after the note moved = %+v, %v", recs, err)
 		}
 		return nil
+	})
+}
+
+// testRecordImagesRace: two transactions storing a record's last photo at
+// once (two replicas) cannot both succeed: the second waits for the first
+// and is refused.
+func testRecordImagesRace(t *testing.T, s gridbot.Store) {
+	a := seedStore(t, s, "滨海镇")
+	now := at("2026-10-03 09:00:00.000")
+	photo := gridbot.Image{TownID: a.ID, Kind: gridbot.KindIssue, No: 1, Mime: "image/jpeg", Width: 4, Height: 3,
+		Data: []byte{0xff, 0xd8, 0xff}, At: now}
+	update(t, s, func(tx gridbot.Tx) error {
+		must(t, tx.AddIssue(&gridbot.Issue{TownID: a.ID, GridID: a.Grid1.ID, Description: "路灯不亮", ReportedBy: "U002", ReportedAt: now}))
+		for range gridbot.MaxRecordImages - 1 {
+			p := photo
+			must(t, tx.AddImage(&p))
+		}
+		return nil
+	})
+	stored := make(chan struct{})
+	errs := make(chan error, 2)
+	go func() {
+		errs <- s.Update(ctx, func(tx gridbot.Tx) error {
+			p := photo
+			if err := tx.AddImage(&p); err != nil {
+				return err
+			}
+			close(stored)
+			time.Sleep(200 * time.Millisecond) // the other transaction comes meanwhile
+			return nil
+		})
+	}()
+	go func() {
+		<-stored
+		errs <- s.Update(ctx, func(tx gridbot.Tx) error { p := photo; return tx.AddImage(&p) })
+	}()
+	var refused int
+	for range 2 {
+		var e *gridbot.Error
+		if err := <-errs; errors.As(err, &e) && e.Reason == gridbot.ReasonImagesFull {
+			refused++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	view(t, s, func(tx gridbot.Tx) error {
+		ims, err := tx.Images(a.ID, gridbot.KindIssue, 1)
+		if len(ims) != gridbot.MaxRecordImages || refused != 1 {
+			t.Errorf("%d photos, %d refused; want %d and 1", len(ims), refused, gridbot.MaxRecordImages)
+		}
+		return err
 	})
 }

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"Withdraw", testWithdraw},
 		{"DuplicateGuard", testDuplicateGuard},
 		{"RecordImages", testRecordImages},
+		{"RecordImagesRace", testRecordImagesRace},
 		{"RecordedIn", testRecordedIn},
 		{"Review", testReview},
 		{"BasePoints", testBasePoints},

@@ -83,9 +83,13 @@ type Corrections interface {
 	// WithdrawnAt.
 	Withdraw(townID int64, kind string, no int64, w Withdrawal) error
 
-	// NoteRecorded remembers that userID's message text (normalized)
-	// recorded ref at at, and forgets their notes older than since.
-	NoteRecorded(townID int64, userID, text, ref string, at, since time.Time) error
+	// NoteRecorded remembers that userID's message text (normalized),
+	// sent in chatID, recorded ref at at, and forgets their notes older
+	// than since.
+	NoteRecorded(townID int64, userID, chatID, text, ref string, at, since time.Time) error
+	// RecordedIn returns the refs userID recorded in chatID at or after
+	// since, newest first (what a picture sent after a 上报 attaches to).
+	RecordedIn(townID int64, userID, chatID string, since time.Time) ([]Recorded, error)
 	// LastRecorded returns the ref and time of userID's latest record made
 	// by the same text at or after since; ENOTFOUND when there is none.
 	LastRecorded(townID int64, userID, text string, since time.Time) (ref string, at time.Time, err error)
@@ -96,4 +100,10 @@ type Corrections interface {
 	// kept at or after since; ENOTFOUND when there is none (an older one is
 	// removed too).
 	TakePending(townID int64, userID string, since time.Time) (text string, at time.Time, err error)
+}
+
+// Recorded is a record a member made in chat, as the duplicate guard noted it.
+type Recorded struct {
+	Ref string    // "问题#12"
+	At  time.Time // when it was recorded
 }

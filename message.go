@@ -42,6 +42,14 @@ type Message struct {
 	// included; the pipeline strips it.
 	Text     string
 	Location *Location // nil unless the member sent a location
+	// Images are the pictures the message carries, alone or beside the
+	// text, as the platform names them (filled in by the adapter).
+	Images []ImageRef
+	// Fetched are Images as the pipeline fetched them, in order, outside
+	// and before the command's transaction; only for a command that keeps
+	// images (上报, 活动, 附图). Never journaled: a drained message fetches
+	// again.
+	Fetched []FetchedImage `json:"-"`
 	// MsgID is the platform's message id; a second message with the same id
 	// (a platform retry) is dropped.
 	MsgID string

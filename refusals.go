@@ -42,6 +42,7 @@ const (
 	ReasonWithdrawDispatched Reason = "withdraw_dispatched"    // no int64 (an issue's)
 	ReasonExcluded           Reason = "excluded"               // user id, month
 	ReasonFrozen             Reason = "frozen"                 // month
+	ReasonImagesFull         Reason = "images_full"            // ref ("问题#12")
 )
 
 // Refusals with code EINVALID: the domain types' own checks (validate.go).
@@ -96,6 +97,7 @@ var refusals = map[Reason]struct{ code, format string }{
 	ReasonWithdrawDispatched: {ECONFLICT, "问题#%d 已经派发，不能撤回。"},
 	ReasonExcluded:           {ECONFLICT, "%s 在 %s 已被取消排名。"},
 	ReasonFrozen:             {ECONFLICT, "%s 已发布，结果已冻结，不能再记入该月。更正请在本月用「调整」：调整 @成员 <+N|-N> 更正 <理由>。"},
+	ReasonImagesFull:         {ECONFLICT, "%s 的照片已满：每条记录最多 " + fmt.Sprint(MaxRecordImages) + " 张。"},
 
 	ReasonTownNameEmpty:        {EINVALID, "镇名不能为空，请填写镇名。"},
 	ReasonDistrictNameEmpty:    {EINVALID, "管理区名称不能为空。"},

@@ -38,19 +38,6 @@ type Tracking struct {
 	Replaced string
 }
 
-// Image is an image kept with a record (an issue), re-encoded (no EXIF)
-// and capped in size.
-type Image struct {
-	ID      int64
-	TownID  int64
-	IssueNo int64
-	Mime    string // image/jpeg or image/png
-	Width   int
-	Height  int
-	Data    []byte
-	At      time.Time
-}
-
 // WebSession is an office member's login on the web, by a one-time link
 // (Login) and then a session cookie (Session). Both are kept by their
 // SHA-256 only.
@@ -62,9 +49,9 @@ type WebSession struct {
 }
 
 // Web is the part of a transaction the web front (package web) keeps:
-// grids' villager links, villagers' tracking links, photos, and the
-// office's login links and sessions. Everything lives in the store, so any
-// replica serves any link.
+// grids' villager links, villagers' tracking links, records' photos (from
+// the web and from chat), and the office's login links and sessions.
+// Everything lives in the store, so any replica serves any link.
 type Web interface {
 	// GridLinks returns the town's working villager links, by grid id.
 	GridLinks(townID int64) (map[int64]GridLink, error)
@@ -79,9 +66,10 @@ type Web interface {
 	TrackingByIssue(townID, no int64) (Tracking, error)
 	// RateTracking records the villager's rating; ECONFLICT when rated before.
 	RateTracking(t Tracking) error
-	// AddImage fills in ID; Images lists an issue's, without their data.
+	// AddImage fills in ID; EINVALID for a kind other than KindIssue and
+	// KindActivity. Images lists a record's, oldest first, without their data.
 	AddImage(p *Image) error
-	Images(townID, issueNo int64) ([]Image, error)
+	Images(townID int64, kind string, no int64) ([]Image, error)
 	// Image returns one photo with its data; ENOTFOUND otherwise.
 	Image(townID, id int64) (Image, error)
 	// AddLogin keeps a one-time login link's hash until expires.

@@ -70,6 +70,11 @@ type Pipeline struct {
 	Clock    gridbot.Clock // "now" for a message without a time
 	Logger   *slog.Logger
 	kvWarned warnOnce // Redis down: one warning a minute, not one a message
+
+	// Images, when set, fetches the pictures messages carry (images.go);
+	// ImageTimeout bounds it (DefaultImageTimeout when 0).
+	Images       ImageFetcher
+	ImageTimeout time.Duration
 }
 
 // New returns a pipeline on st with h, answering to DefaultBotNames.
@@ -145,6 +150,8 @@ func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final 
 	text := StripBotNames(m.Text, p.BotNames)
 	if strings.TrimSpace(text) == "" && m.Location != nil {
 		text = "打卡" // a bare location message is a check-in
+	} else if strings.TrimSpace(text) == "" && len(m.Images) > 0 {
+		text = AttachCommand // pictures alone go to the sender's latest 上报 or 活动
 	}
 	call, perr := p.Handler.Registry.Parse(text)
 	var notices []gridbot.Notice
@@ -153,6 +160,7 @@ func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final 
 	if perr != nil {
 		err = perr
 	} else {
+		m = p.fetchImages(ctx, m, call) // before the transaction, never inside it
 		// One transaction: the claim, the command's reads and writes, and
 		// its reply and notices. (Read-only commands too: on SQLite a
 		// second, separate claim would queue behind the write lock twice.)

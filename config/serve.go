@@ -17,8 +17,11 @@ const (
 	DefaultAddr            = ":8080"
 	DefaultWeComAPIBase    = "https://qyapi.weixin.qq.com"
 	DefaultDingTalkAPIBase = "https://oapi.dingtalk.com"
-	DefaultBotName         = "网格助手"
-	DefaultUserRate        = 10 // commands a minute per member
+	// DefaultDingTalkOpenAPIBase is DingTalk's new server API, where the
+	// pictures members send the robot are downloaded.
+	DefaultDingTalkOpenAPIBase = "https://api.dingtalk.com"
+	DefaultBotName             = "网格助手"
+	DefaultUserRate            = 10 // commands a minute per member
 	// DefaultRankingTTL is how long serve reuses a town's live month
 	// ranking for places (积分) and 排行: a busy town settles its month a
 	// couple of times a minute rather than for every question, and a place
@@ -71,6 +74,9 @@ type WeCom struct {
 type DingTalk struct {
 	AppSecret string // GRIDBOT_DINGTALK_APP_SECRET: the enterprise robot's AppSecret
 	APIBase   string // GRIDBOT_DINGTALK_API_BASE, without a trailing slash
+	// OpenAPIBase (GRIDBOT_DINGTALK_OPENAPI_BASE, without a trailing slash)
+	// is the new server API's host: pictures sent to the robot.
+	OpenAPIBase string
 	// AppKey (GRIDBOT_DINGTALK_APP_KEY) and AgentID (GRIDBOT_DINGTALK_AGENT_ID)
 	// of the same enterprise internal app turn on work notices (工作通知):
 	// one-to-one notices to members. Neither is a secret.
@@ -105,12 +111,13 @@ var secretKeys = []string{
 // townKeys are the keys a town may set, in the environment or in
 // GRIDBOT_CONFIG_FILE.
 var townKeys = append([]string{"GRIDBOT_WECOM_CORP_ID", "GRIDBOT_WECOM_APP_AGENT_ID",
-	"GRIDBOT_WECOM_API_BASE", "GRIDBOT_DINGTALK_API_BASE", "GRIDBOT_DINGTALK_APP_KEY", "GRIDBOT_DINGTALK_AGENT_ID"}, secretKeys...)
+	"GRIDBOT_WECOM_API_BASE", "GRIDBOT_DINGTALK_API_BASE", "GRIDBOT_DINGTALK_OPENAPI_BASE", "GRIDBOT_DINGTALK_APP_KEY",
+	"GRIDBOT_DINGTALK_AGENT_ID"}, secretKeys...)
 
 // inherited are the keys a town of GRIDBOT_CONFIG_FILE takes from the
 // environment when it does not set them: none is a secret, so one town's
 // credentials never open another town's callback URL.
-var inherited = []string{"GRIDBOT_WECOM_CORP_ID", "GRIDBOT_WECOM_API_BASE", "GRIDBOT_DINGTALK_API_BASE"}
+var inherited = []string{"GRIDBOT_WECOM_CORP_ID", "GRIDBOT_WECOM_API_BASE", "GRIDBOT_DINGTALK_API_BASE", "GRIDBOT_DINGTALK_OPENAPI_BASE"}
 
 // LoadServe reads and validates the configuration of gridbot serve. It is
 // separate from Load so that a half-configured platform stops only serve,
@@ -188,6 +195,7 @@ func loadTown(get Getenv) (Town, error) {
 	w.APIBase = str("GRIDBOT_WECOM_API_BASE")
 	t.DingTalk.AppSecret = str("GRIDBOT_DINGTALK_APP_SECRET")
 	t.DingTalk.APIBase = str("GRIDBOT_DINGTALK_API_BASE")
+	t.DingTalk.OpenAPIBase = str("GRIDBOT_DINGTALK_OPENAPI_BASE")
 	t.DingTalk.AppKey = str("GRIDBOT_DINGTALK_APP_KEY")
 	dingAgent := str("GRIDBOT_DINGTALK_AGENT_ID")
 	if err != nil {
@@ -214,6 +222,9 @@ func loadTown(get Getenv) (Town, error) {
 		return t, err
 	}
 	if t.DingTalk.APIBase, err = baseURL("GRIDBOT_DINGTALK_API_BASE", t.DingTalk.APIBase, DefaultDingTalkAPIBase); err != nil {
+		return t, err
+	}
+	if t.DingTalk.OpenAPIBase, err = baseURL("GRIDBOT_DINGTALK_OPENAPI_BASE", t.DingTalk.OpenAPIBase, DefaultDingTalkOpenAPIBase); err != nil {
 		return t, err
 	}
 	// Each platform is all or nothing: half a configuration is a typo, and

@@ -123,18 +123,19 @@ func (t Town) write(b *strings.Builder, prefix string) {
 		dingAgent = fmt.Sprint(t.DingTalk.AgentID)
 	}
 	kv := map[string]string{
-		"GRIDBOT_WECOM_CORP_ID":       t.WeCom.CorpID,
-		"GRIDBOT_WECOM_BOT_TOKEN":     redact(t.WeCom.BotToken),
-		"GRIDBOT_WECOM_BOT_AES_KEY":   redact(t.WeCom.BotAESKey),
-		"GRIDBOT_WECOM_APP_AGENT_ID":  agent,
-		"GRIDBOT_WECOM_APP_SECRET":    redact(t.WeCom.AppSecret),
-		"GRIDBOT_WECOM_APP_TOKEN":     redact(t.WeCom.AppToken),
-		"GRIDBOT_WECOM_APP_AES_KEY":   redact(t.WeCom.AppAESKey),
-		"GRIDBOT_WECOM_API_BASE":      t.WeCom.APIBase,
-		"GRIDBOT_DINGTALK_APP_SECRET": redact(t.DingTalk.AppSecret),
-		"GRIDBOT_DINGTALK_API_BASE":   t.DingTalk.APIBase,
-		"GRIDBOT_DINGTALK_APP_KEY":    t.DingTalk.AppKey,
-		"GRIDBOT_DINGTALK_AGENT_ID":   dingAgent,
+		"GRIDBOT_WECOM_CORP_ID":         t.WeCom.CorpID,
+		"GRIDBOT_WECOM_BOT_TOKEN":       redact(t.WeCom.BotToken),
+		"GRIDBOT_WECOM_BOT_AES_KEY":     redact(t.WeCom.BotAESKey),
+		"GRIDBOT_WECOM_APP_AGENT_ID":    agent,
+		"GRIDBOT_WECOM_APP_SECRET":      redact(t.WeCom.AppSecret),
+		"GRIDBOT_WECOM_APP_TOKEN":       redact(t.WeCom.AppToken),
+		"GRIDBOT_WECOM_APP_AES_KEY":     redact(t.WeCom.AppAESKey),
+		"GRIDBOT_WECOM_API_BASE":        t.WeCom.APIBase,
+		"GRIDBOT_DINGTALK_APP_SECRET":   redact(t.DingTalk.AppSecret),
+		"GRIDBOT_DINGTALK_API_BASE":     t.DingTalk.APIBase,
+		"GRIDBOT_DINGTALK_OPENAPI_BASE": t.DingTalk.OpenAPIBase,
+		"GRIDBOT_DINGTALK_APP_KEY":      t.DingTalk.AppKey,
+		"GRIDBOT_DINGTALK_AGENT_ID":     dingAgent,
 	}
 	keys := make([]string, 0, len(kv))
 	for k := range kv {

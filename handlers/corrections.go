@@ -65,8 +65,12 @@ func (c *Ctx) guarded() (*Reply, error) {
 	if mins < 1 {
 		mins = 1
 	}
-	return text("你在 %d 分钟前发过同样的内容（已记录 %s）。如果这是一条新记录，请在 %d 分钟内回复「确认」。",
-		mins, ref, int(dupWindow/time.Minute)), nil
+	r := text("你在 %d 分钟前发过同样的内容（已记录 %s）。如果这是一条新记录，请在 %d 分钟内回复「确认」。",
+		mins, ref, int(dupWindow/time.Minute))
+	if len(c.Msg.Images) > 0 {
+		r.Text += "这条消息里的图片没有保存：确认记录后，请再发一次图片。"
+	}
+	return r, nil
 }
 
 // makeRecord runs the record-making command and remembers the record it
@@ -76,10 +80,10 @@ func (c *Ctx) makeRecord() (*Reply, error) {
 	if err != nil || r.Ref == "" {
 		return r, err
 	}
-	if err := c.Tx.NoteRecorded(c.TownID, c.Sender.UserID, dupKey(c.Call), r.Ref, c.Now, c.Now.Add(-dupWindow)); err != nil {
+	if err := c.Tx.NoteRecorded(c.TownID, c.Sender.UserID, c.Msg.ChatID, dupKey(c.Call), r.Ref, c.Now, c.Now.Add(-dupWindow)); err != nil {
 		return nil, err
 	}
-	return r, nil
+	return c.withImages(r)
 }
 
 // runConfirmPending is 确认: records the sender's message the duplicate

@@ -107,10 +107,15 @@ func (h *Handler) Run(ctx context.Context, tx gridbot.Tx, msg gridbot.Message, s
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
+	var r *Reply
+	var err error
 	if call.Cmd.Makes != "" {
-		return c.guarded()
+		r, err = c.guarded()
+	} else {
+		r, err = call.Cmd.run(c)
 	}
-	return call.Cmd.run(c)
+	imagesIgnored(msg, call.Cmd, r)
+	return r, err
 }
 
 // usage is a refusal for malformed arguments: what was wrong, the form and an example.

@@ -11,8 +11,9 @@ import (
 	"gridbot/internal/testkit"
 )
 
-// The canonical forms of commands.md, which must be accepted exactly.
-var canonical = []string{"打卡", "活动 <类别> <内容> @成员...", "上报 <描述>", "派发 #<号> @成员", "办结 #<号> <结果>",
+// The canonical forms of commands.md, which must be accepted exactly, and
+// 附图 (issue 13: what a message of pictures only runs).
+var canonical = []string{"打卡", "活动 <类别> <内容> @成员...", "上报 <描述>", "附图", "派发 #<号> @成员", "办结 #<号> <结果>",
 	"评价 #<号> <满意|基本满意|不满意>", "议事 <纪要> @成员...", "议事确认 #<号>", "报道 <级别> [综合] <标题> @成员...",
 	"照片 <张数> @成员...", "故事 <村名> <标题>", "调整 @成员 <+N|-N> <理由>",
 	"撤回 <记录> <理由>", "改派 #<号> @成员 [理由]", "确认", "积分 [@成员] [YYYY-MM]", "排行 [YYYY-MM]", "指数 [网格名] [YYYY-MM]",

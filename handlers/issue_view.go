@@ -80,6 +80,9 @@ func issueHistory(c *Ctx) (*Reply, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "问题#%d（%s）：%s", i.No, g.Name, i.Description)
 	fmt.Fprintf(&b, "\n· %s %s 上报", fmtTime(i.ReportedAt), c.nameOf(i.ReportedBy))
+	if err := c.imageCount(&b, gridbot.KindIssue, i.No); err != nil {
+		return nil, err
+	}
 	if i.Dispatched() {
 		if err := c.dispatchHistory(&b, i); err != nil {
 			return nil, err

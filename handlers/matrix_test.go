@@ -39,9 +39,11 @@ var (
 )
 
 var matrix = map[string]matrixCase{
-	"打卡":   {spec: "ml", text: same4("打卡")},
-	"活动":   {spec: "l", text: same4("活动 宣传 入户宣传 @王海")},
-	"上报":   {spec: "ml", text: same4("上报 路灯坏了")},
+	"打卡": {spec: "ml", text: same4("打卡")},
+	"活动": {spec: "l", text: same4("活动 宣传 入户宣传 @王海")},
+	"上报": {spec: "ml", text: same4("上报 路灯坏了")},
+	// Each has a record of the last 10 minutes to attach pictures to.
+	"附图":   {spec: "ml", setup: []string{report, activity}, setupAt: "2026-10-03 08:25", text: same4("附图")},
 	"派发":   {spec: "lo", setup: []string{report}, text: same4("派发 #1 @王海")},
 	"办结":   {spec: "ml", setup: []string{report, dispatch}, text: same4("办结 #1 已修好")},
 	"评价":   {spec: "mlo", setup: []string{report, dispatchZ, closeZ}, text: same4("评价 #1 满意")},

@@ -33,6 +33,10 @@ type Command struct {
 	// (gridbot.KindIssue...), "" for none: such a command names its record
 	// in its reply and goes through the duplicate guard (corrections.go).
 	Makes string
+	// Images says the command keeps the pictures its message carries (上报,
+	// 活动, 附图): the pipeline fetches them, before the transaction, only
+	// for such a command (images.go).
+	Images bool
 
 	run func(*Ctx) (*Reply, error)
 }
@@ -129,12 +133,17 @@ func commands() []*Command {
 		{Name: "活动", Form: "活动 <类别> <内容> @成员...", Aliases: []string{"集体活动", "工作记录", "activity"}, Roles: leaderOnly,
 			Summary: "记录本网格的集体活动（网格长自动计入参加）",
 			Help:    "类别是 宣传政策法规、服务中心工作、收集社情民意、开展红色代跑、调处纠纷矛盾 之一，也可只写前两个字（宣传、服务、收集、开展、调处）。参加的成员须是本网格的。",
-			Example: "活动 宣传 入户宣传垃圾分类 @王海 @林小燕", Makes: gridbot.KindActivity, run: runActivity},
+			Example: "活动 宣传 入户宣传垃圾分类 @王海 @林小燕", Makes: gridbot.KindActivity, Images: true, run: runActivity},
 		{Name: "上报", Form: "上报 <描述>", Aliases: []string{"报事", "反映", "report"}, Roles: memberLeader,
 			Summary: "上报村民反映的问题，回复问题编号和派发时限",
 			Help:    "问题记在你所在的网格。网格长须在 24 小时内派发，超过 24 小时、7 天未派发分别扣全网格每人 2 分、10 分。",
 			Instead: "请让问题所在网格的网格员上报，或直接「派发」已上报的问题。",
-			Example: "上报 海滨路3号路灯不亮", Makes: gridbot.KindIssue, run: runReport},
+			Example: "上报 海滨路3号路灯不亮", Makes: gridbot.KindIssue, Images: true, run: runReport},
+		{Name: "附图", Form: "附图", Aliases: []string{"补图", "加图"}, Roles: memberLeader,
+			Summary: "把现场图片附到你 10 分钟内的「上报」或「活动」（直接发图片即可）",
+			Help:    "图片可以和「上报 …」「活动 …」写在同一条消息里（图文一起发），也可以在上报或活动后 10 分钟内，在同一个聊天里直接发图片，会附到你最近的那条记录上。每条记录最多 3 张。只发「附图」两个字，会告诉你图片将附到哪条记录。",
+			Instead: "图片只能附在网格员、网格长的「上报」或「活动」上。",
+			Example: "附图", Images: true, run: runAttach},
 		{Name: "派发", Form: "派发 #<号> @成员", Aliases: []string{"流转", "分派", "指派", "dispatch"}, Roles: leaderOffice,
 			Who:     "该网格的网格长、党建办",
 			Summary: "把问题派发给本网格的一名成员办理",

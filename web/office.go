@@ -187,7 +187,7 @@ func (s *Server) issuesPage(w http.ResponseWriter, r *http.Request, ss *session)
 			}
 			oi.Overdue = now.After(oi.Due)
 			oi.Left = countdown(oi.Due.Sub(now))
-			if oi.Images, err = tx.Images(ss.TownID, i.No); err != nil {
+			if oi.Images, err = tx.Images(ss.TownID, gridbot.KindIssue, i.No); err != nil {
 				return err
 			}
 			if tr, err := tx.TrackingByIssue(ss.TownID, i.No); err == nil {

@@ -217,7 +217,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		for i := range images {
-			images[i].TownID, images[i].IssueNo, images[i].At = link.TownID, issue.No, now
+			images[i].TownID, images[i].Kind, images[i].No, images[i].At = link.TownID, gridbot.KindIssue, issue.No, now
 			if err := tx.AddImage(&images[i]); err != nil {
 				return nil, err
 			}
@@ -297,7 +297,7 @@ func (s *Server) loadTracking(r *http.Request, token string) (trackingView, erro
 		if v.Issue, err = tx.IssueByNo(tr.TownID, tr.IssueNo); err != nil {
 			return err
 		}
-		if v.Images, err = tx.Images(tr.TownID, tr.IssueNo); err != nil {
+		if v.Images, err = tx.Images(tr.TownID, gridbot.KindIssue, tr.IssueNo); err != nil {
 			return err
 		}
 		gs, err := tx.Grids(tr.TownID)
@@ -465,7 +465,7 @@ func (s *Server) trackingPhoto(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if img, err = tx.Image(tr.TownID, id); err == nil && img.IssueNo != tr.IssueNo {
+		if img, err = tx.Image(tr.TownID, id); err == nil && (img.Kind != gridbot.KindIssue || img.No != tr.IssueNo) {
 			err = gridbot.Errorf(gridbot.ENOTFOUND, "not this issue's photo")
 		}
 		return err

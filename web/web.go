@@ -37,8 +37,9 @@ import (
 const (
 	// MaxReport is the largest report, photos included: more is 413.
 	MaxReport = 10 << 20
-	// MaxPhotos is how many photos one report takes.
-	MaxPhotos = 3
+	// MaxPhotos is how many photos one report takes: a record's whole
+	// allowance (chat pictures share it).
+	MaxPhotos = gridbot.MaxRecordImages
 	// MaxText is the longest description kept, in characters.
 	MaxText = 2000
 	// IPRate reports a minute from one address; over it, 429.

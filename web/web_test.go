@@ -239,7 +239,7 @@ func TestVillagerLoop(t *testing.T) {
 		// The photo: re-encoded, no EXIF, capped.
 		var imgs []gridbot.Image
 		s.tw.View(func(tx gridbot.Tx) error {
-			ims, err := tx.Images(s.tw.ID, 1)
+			ims, err := tx.Images(s.tw.ID, gridbot.KindIssue, 1)
 			for _, im := range ims {
 				full, err := tx.Image(s.tw.ID, im.ID)
 				if err != nil {

@@ -33,8 +33,8 @@ func (a *Adapter) Check(r *http.Request) error { return Verify(r.Header, a.AppSe
 // Status maps a callback error to the HTTP answer (400, 401).
 func (a *Adapter) Status(err error) int { return HTTPStatus(err) }
 
-// Parse reads a callback body. ok is false for anything but text from a
-// member of the organisation.
+// Parse reads a callback body. ok is false for anything but text, pictures
+// and rich text from a member of the organisation.
 func (a *Adapter) Parse(r *http.Request, body []byte) (m gridbot.Message, ok bool, kind string, err error) {
 	in, err := Decode(body)
 	if err != nil {

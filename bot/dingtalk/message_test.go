@@ -2,6 +2,7 @@ package dingtalk
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func TestDecodeGroup(t *testing.T) {
 	got, ok := m.ToMessage(5, time.Unix(0, 0))
 	want := gridbot.Message{Platform: "dingtalk", TownID: 5, ChatID: "cidp9BzUEfDAsxKXBZX9PzBzw==", ChatKind: gridbot.ChatGroup,
 		SenderID: "staff001", Text: " 打卡 @李四", MsgID: "msgA1B2C3==", At: time.UnixMilli(1760000000123).In(gridbot.Zone)}
-	if !ok || got != want {
+	if !ok || !reflect.DeepEqual(got, want) {
 		t.Fatalf("ToMessage = %+v, %v\nwant %+v", got, ok, want)
 	}
 	if !m.CanReply(time.UnixMilli(1760003599999)) || m.CanReply(time.UnixMilli(1760003600000)) {
@@ -66,7 +67,11 @@ func TestDecodeSingleAndOthers(t *testing.T) {
 		t.Error("CanReply without a session webhook")
 	}
 	for _, body := range []string{
-		`{"msgtype":"picture","content":{"downloadCode":"x"},"msgId":"m3","conversationType":"1","senderStaffId":"s"}`,
+		`{"msgtype":"picture","content":{"downloadCode":"x"},"msgId":"m3","conversationType":"1","senderId":"$:outsider"}`,
+		`{"msgtype":"picture","content":{},"msgId":"m3","conversationType":"1","senderStaffId":"s"}`,
+		`{"msgtype":"picture","content":"x","msgId":"m3","conversationType":"1","senderStaffId":"s"}`,
+		`{"msgtype":"richText","content":{"richText":[]},"msgId":"m3","conversationType":"1","senderStaffId":"s"}`,
+		`{"msgtype":"audio","content":{"downloadCode":"x","recognition":"打卡"},"msgId":"m3","conversationType":"1","senderStaffId":"s"}`,
 		`{"msgtype":"text","text":{"content":"打卡"},"msgId":"m4","conversationType":"2","conversationId":"c","senderId":"$:outsider"}`,
 	} {
 		m, err := Decode([]byte(body))

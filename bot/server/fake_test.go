@@ -38,6 +38,8 @@ type fake struct {
 	dingTokens map[string]bool // DingTalk tokens handed out
 	dingKey    string          // DingTalk AppKey; its AppSecret is dingSecret
 	dingSecret string
+
+	pictures // images_test.go
 }
 
 // fakes finds a fake platform by its URL (a configuration's API base).
@@ -57,6 +59,7 @@ func newFake(t testing.TB) *fake {
 	mux.HandleFunc("POST /cgi-bin/webhook/send", f.webhook)
 	mux.HandleFunc("GET /gettoken", f.dingToken)
 	mux.HandleFunc("POST /topapi/message/corpconversation/asyncsend_v2", f.workNotice)
+	f.pictureRoutes(mux) // images_test.go
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	fakesMu.Lock()

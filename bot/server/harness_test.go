@@ -89,7 +89,7 @@ func newHarness(t testing.TB, st gridbot.Store, townID int64, o opts) *harness {
 				WeCom: config.WeCom{CorpID: h.fake.corpID, BotToken: "bot" + randHex(6), BotAESKey: botAES,
 					AppAgentID: 1000002, AppSecret: h.fake.secret, AppToken: "app" + randHex(6), AppAESKey: appAES,
 					APIBase: h.fake.srv.URL},
-				DingTalk: config.DingTalk{AppSecret: h.fake.dingSecret, APIBase: h.fake.srv.URL},
+				DingTalk: config.DingTalk{AppSecret: h.fake.dingSecret, APIBase: h.fake.srv.URL, OpenAPIBase: h.fake.srv.URL},
 			}}
 	}
 	if o.config != nil {

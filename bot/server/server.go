@@ -153,6 +153,7 @@ func New(cfg *config.Serve, d Deps) (*Server, error) {
 	s.pipe.Logger = s.log
 	s.pipe.Gate, s.pipe.UserRate, s.pipe.KVTimeout = s.kv, cfg.UserRate, KVTimeout
 	s.pipe.Notifier = s.notify
+	s.pipe.Images = s // pictures, by each town's own platform keys (images.go)
 	s.setupJournal(d.Journal)
 	s.web = web.New(web.Deps{Store: d.Store, Pipe: s.pipe, Limiter: s.kv, Clock: s.clock, Logger: s.log,
 		Secure:  strings.HasPrefix(h.BaseURL(), "https://"),

@@ -26,6 +26,8 @@ type town struct {
 	// Outbound one-to-one channels; nil when not configured.
 	app  *wecom.App     // the self-built app's message/send
 	work *dingtalk.Work // DingTalk work notices
+
+	files *dingtalk.Files // the pictures sent to the DingTalk robot; nil without it
 }
 
 func (s *Server) newTown(tc config.Town) (*town, error) {
@@ -63,6 +65,8 @@ func (s *Server) newTown(tc config.Town) (*town, error) {
 	}
 	if d := tc.DingTalk; d.RobotEnabled() {
 		t.ding = &dingtalk.Adapter{AppSecret: d.AppSecret, APIBase: d.APIBase, Now: now, Logger: s.log}
+		t.files = &dingtalk.Files{HTTP: s.http, BaseURL: d.OpenAPIBase, AppKey: d.AppKey, AppSecret: d.AppSecret,
+			Cache: s.kv, OnFetch: s.metrics.TokenFetches.Inc}
 		s.log.Info("dingtalk robot enabled", "town", label, "url", t.prefix+"/dingtalk/robot")
 	} else {
 		s.log.Info("dingtalk robot disabled: set GRIDBOT_DINGTALK_APP_SECRET to enable it", "town", label)

@@ -21,8 +21,9 @@ type RobotAdapter struct {
 }
 
 // AppAdapter turns self-built app callbacks (XML sealed with the corp id)
-// into messages: text is a command, a location a check-in. The reply goes to
-// the member through message/send.
+// into messages: text is a command, a location a check-in, a picture one
+// for the member's latest 上报 or 活动. The reply goes to the member through
+// message/send.
 type AppAdapter struct {
 	CB  *Callback
 	Now func() time.Time
@@ -52,8 +53,9 @@ func (a *RobotAdapter) VerifyURL(q url.Values) ([]byte, error) { return a.CB.Ver
 // VerifyURL answers WeCom's URL check: the decrypted echostr.
 func (a *AppAdapter) VerifyURL(q url.Values) ([]byte, error) { return a.CB.VerifyURL(q) }
 
-// Parse checks, opens and reads a smart robot callback. ok is false for
-// events, images and stream refreshes: nothing to run; kind is the msgtype.
+// Parse checks, opens and reads a smart robot callback: text, mixed and
+// image messages (pictures as Images). ok is false for events and stream
+// refreshes: nothing to run; kind is the msgtype.
 func (a *RobotAdapter) Parse(r *http.Request, body []byte) (m gridbot.Message, ok bool, kind string, err error) {
 	enc, err := DecodeRobotBody(body)
 	if err != nil {
@@ -80,7 +82,7 @@ func (a *RobotAdapter) Parse(r *http.Request, body []byte) (m gridbot.Message, o
 }
 
 // Parse checks, opens and reads a self-built app callback. ok is false for
-// anything but text and location.
+// anything but text, location and image.
 func (a *AppAdapter) Parse(r *http.Request, body []byte) (m gridbot.Message, ok bool, kind string, err error) {
 	env, err := DecodeAppBody(body)
 	if err != nil {

@@ -13,7 +13,17 @@ import (
 const (
 	AppText     = "text"
 	AppLocation = "location"
+	AppImage    = "image" // a picture: PicUrl and MediaId (document path/90239)
 )
+
+// ImageSourceApp is the gridbot.ImageRef Source of a picture sent to the
+// self-built app: its Ref is the MediaId (App.Media downloads it).
+const ImageSourceApp = "wecom-app"
+
+// appActs reports whether the bot acts on an app message of msgtype.
+func appActs(msgtype string) bool {
+	return msgtype == AppText || msgtype == AppLocation || msgtype == AppImage
+}
 
 // AppEnvelope is a self-built app's callback body:
 //
@@ -45,7 +55,7 @@ func DecodeAppBody(body []byte) (*AppEnvelope, error) {
 
 // AppMessage is a decrypted self-built app callback: a member's one-to-one
 // message to the app. Text has Content; location has Location_X (latitude),
-// Location_Y (longitude), Scale and Label.
+// Location_Y (longitude), Scale and Label; image has PicUrl and MediaId.
 type AppMessage struct {
 	ToUserName   string  `xml:"ToUserName"`
 	FromUserName string  `xml:"FromUserName"` // the member's userid
@@ -58,12 +68,15 @@ type AppMessage struct {
 	LocationY    float64 `xml:"Location_Y"`
 	Scale        int     `xml:"Scale"`
 	Label        string  `xml:"Label"`
-	Event        string  `xml:"Event"` // for MsgType "event"
+	PicURL       string  `xml:"PicUrl"`  // for MsgType "image"
+	MediaID      string  `xml:"MediaId"` // for MsgType "image": media/get downloads it (three days)
+	Event        string  `xml:"Event"`   // for MsgType "event"
 }
 
-// ParseAppMessage decodes a decrypted self-built app message. Text and
-// location messages must name their sender and id, and a location must lie
-// on Earth (ErrMalformed otherwise); other types are returned as they are.
+// ParseAppMessage decodes a decrypted self-built app message. Text,
+// location and image messages must name their sender and id, a location
+// must lie on Earth and an image name its MediaId (ErrMalformed otherwise);
+// other types are returned as they are.
 func ParseAppMessage(plain []byte) (*AppMessage, error) {
 	var m struct {
 		XMLName xml.Name `xml:"xml"`
@@ -72,10 +85,12 @@ func ParseAppMessage(plain []byte) (*AppMessage, error) {
 	if err := xml.Unmarshal(plain, &m); err != nil {
 		return nil, fmt.Errorf("%w: message is not XML", ErrMalformed)
 	}
-	if m.MsgType != AppText && m.MsgType != AppLocation {
+	if !appActs(m.MsgType) {
 		return &m.AppMessage, nil
 	}
 	switch {
+	case m.MsgType == AppImage && m.MediaID == "":
+		return nil, fmt.Errorf("%w: image without MediaId", ErrMalformed)
 	case m.FromUserName == "":
 		return nil, fmt.Errorf("%w: no FromUserName", ErrMalformed)
 	case m.MsgID == "":
@@ -86,11 +101,11 @@ func ParseAppMessage(plain []byte) (*AppMessage, error) {
 	return &m.AppMessage, nil
 }
 
-// ToMessage translates a text or location message into the neutral message,
-// always a one-to-one chat; ok is false for other types (events, images).
+// ToMessage translates a text, location or image message into the neutral
+// message, always a one-to-one chat; ok is false for other types (events).
 // At is CreateTime, or received when the message has none.
 func (m *AppMessage) ToMessage(townID int64, received time.Time) (msg gridbot.Message, ok bool) {
-	if (m.MsgType != AppText && m.MsgType != AppLocation) || m.FromUserName == "" {
+	if !appActs(m.MsgType) || m.FromUserName == "" {
 		return gridbot.Message{}, false
 	}
 	msg = gridbot.Message{
@@ -105,10 +120,13 @@ func (m *AppMessage) ToMessage(townID int64, received time.Time) (msg gridbot.Me
 	if m.CreateTime > 0 {
 		msg.At = time.Unix(m.CreateTime, 0).In(gridbot.Zone)
 	}
-	if m.MsgType == AppText {
+	switch m.MsgType {
+	case AppText:
 		msg.Text = m.Content
-	} else {
+	case AppLocation:
 		msg.Location = &gridbot.Location{Lat: m.LocationX, Lng: m.LocationY, Label: m.Label}
+	case AppImage:
+		msg.Images = []gridbot.ImageRef{{Source: ImageSourceApp, Ref: m.MediaID}}
 	}
 	return msg, true
 }

@@ -2,6 +2,7 @@ package wecom
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -83,7 +84,7 @@ func TestAppMessages(t *testing.T) {
 	got, ok := m.ToMessage(3, received)
 	want := gridbot.Message{Platform: "wecom", TownID: 3, ChatID: "dm:U001", ChatKind: gridbot.ChatSingle,
 		SenderID: "U001", Text: "我的积分", MsgID: "1234567890123456", At: time.Unix(1348831860, 0).In(gridbot.Zone)}
-	if !ok || got != want {
+	if !ok || !reflect.DeepEqual(got, want) {
 		t.Fatalf("text ToMessage = %+v, %v\nwant %+v", got, ok, want)
 	}
 

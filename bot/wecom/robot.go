@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"gridbot"
@@ -13,14 +14,21 @@ import (
 // Platform is the Message.Platform of everything from WeCom.
 const Platform = "wecom"
 
-// Smart robot message types (msgtype) in callbacks; only text is a command.
+// Smart robot message types (msgtype) in callbacks. Text, mixed (text and
+// pictures in one message: the way to send 「@机器人 上报 …」 with a photo)
+// and image (a picture alone, one-to-one chats only) carry a member's
+// message; the others nothing to run.
 const (
 	RobotText   = "text"
-	RobotMixed  = "mixed" // text and images together
-	RobotImage  = "image"
+	RobotMixed  = "mixed"  // text and images together (group @ or one-to-one)
+	RobotImage  = "image"  // a picture alone (one-to-one chats only)
 	RobotEvent  = "event"  // entering the chat, card clicks, feedback
 	RobotStream = "stream" // WeCom asking for the next part of our stream reply
 )
+
+// ImageSourceRobot is the gridbot.ImageRef Source of a smart robot's
+// picture: its Ref is the picture's download URL (FetchRobotImage).
+const ImageSourceRobot = "wecom-robot"
 
 // DecodeRobotBody returns the ciphertext of a smart robot callback body,
 // {"encrypt":"…"}. Anything else (not an object, no or an empty string
@@ -85,6 +93,10 @@ type RobotMessage struct {
 	Text        struct {
 		Content string `json:"content"`
 	} `json:"text"`
+	Image RobotImageContent `json:"image"` // msgtype "image"
+	Mixed struct {
+		Items []RobotMixedItem `json:"msg_item"`
+	} `json:"mixed"` // msgtype "mixed"
 	Stream struct {
 		ID string `json:"id"` // for msgtype "stream": which reply WeCom asks about
 	} `json:"stream"`
@@ -93,9 +105,33 @@ type RobotMessage struct {
 	} `json:"event"`
 }
 
-// ParseRobotMessage decodes a decrypted smart robot callback. A text
-// message must name its id, sender and chat (ErrMalformed otherwise); other
-// types are returned for the caller to answer or ignore.
+// RobotImageContent is a picture of a smart robot message (document
+// path/100719, 结构体说明 → 图片): its URL is valid for five minutes and
+// serves the picture encrypted (FetchRobotImage).
+type RobotImageContent struct {
+	URL string `json:"url"`
+}
+
+// RobotMixedItem is one part of a mixed message (图文混排):
+// {"msgtype":"text","text":{"content":"…"}} or
+// {"msgtype":"image","image":{"url":"…"}}.
+type RobotMixedItem struct {
+	MsgType string `json:"msgtype"`
+	Text    struct {
+		Content string `json:"content"`
+	} `json:"text"`
+	Image RobotImageContent `json:"image"`
+}
+
+// carriesMessage reports whether msgtype is a member's message.
+func carriesMessage(msgtype string) bool {
+	return msgtype == RobotText || msgtype == RobotMixed || msgtype == RobotImage
+}
+
+// ParseRobotMessage decodes a decrypted smart robot callback. A text, mixed
+// or image message must name its id, sender and chat, and a picture its URL
+// (ErrMalformed otherwise); other types are returned for the caller to
+// answer or ignore.
 func ParseRobotMessage(plain []byte) (*RobotMessage, error) {
 	var m RobotMessage
 	if err := json.Unmarshal(plain, &m); err != nil {
@@ -104,8 +140,19 @@ func ParseRobotMessage(plain []byte) (*RobotMessage, error) {
 	if m.MsgType == "" {
 		return nil, fmt.Errorf("%w: no msgtype", ErrMalformed)
 	}
-	if m.MsgType != RobotText {
+	if !carriesMessage(m.MsgType) {
 		return &m, nil
+	}
+	switch {
+	case m.MsgType == RobotImage && m.Image.URL == "":
+		return nil, fmt.Errorf("%w: image without url", ErrMalformed)
+	case m.MsgType == RobotMixed && len(m.Mixed.Items) == 0:
+		return nil, fmt.Errorf("%w: mixed without msg_item", ErrMalformed)
+	}
+	for _, it := range m.Mixed.Items {
+		if it.MsgType == RobotImage && it.Image.URL == "" {
+			return nil, fmt.Errorf("%w: mixed image without url", ErrMalformed)
+		}
 	}
 	switch {
 	case m.MsgID == "":
@@ -120,12 +167,14 @@ func ParseRobotMessage(plain []byte) (*RobotMessage, error) {
 	return &m, nil
 }
 
-// ToMessage translates a text message into the neutral message; ok is
-// false for every other type, which carries no command. The callback has
-// no send time, so received (when the callback arrived) stands for it.
+// ToMessage translates a text, mixed or image message into the neutral
+// message: a mixed message's texts joined by line breaks, its pictures (and
+// an image message's one) as Images; ok is false for every other type,
+// which carries no command. The callback has no send time, so received
+// (when the callback arrived) stands for it.
 func (m *RobotMessage) ToMessage(townID int64, received time.Time) (msg gridbot.Message, ok bool) {
 	group := m.ChatType == gridbot.ChatGroup && m.ChatID != ""
-	if m.MsgType != RobotText || m.From.UserID == "" || !group && m.ChatType != gridbot.ChatSingle {
+	if !carriesMessage(m.MsgType) || m.From.UserID == "" || !group && m.ChatType != gridbot.ChatSingle {
 		return gridbot.Message{}, false
 	}
 	msg = gridbot.Message{
@@ -134,9 +183,25 @@ func (m *RobotMessage) ToMessage(townID int64, received time.Time) (msg gridbot.
 		ChatID:   m.ChatID,
 		ChatKind: gridbot.ChatGroup,
 		SenderID: m.From.UserID,
-		Text:     m.Text.Content,
 		MsgID:    m.MsgID,
 		At:       received,
+	}
+	switch m.MsgType {
+	case RobotText:
+		msg.Text = m.Text.Content
+	case RobotImage:
+		msg.Images = []gridbot.ImageRef{{Source: ImageSourceRobot, Ref: m.Image.URL}}
+	case RobotMixed:
+		var texts []string
+		for _, it := range m.Mixed.Items {
+			switch it.MsgType {
+			case RobotText:
+				texts = append(texts, it.Text.Content)
+			case RobotImage:
+				msg.Images = append(msg.Images, gridbot.ImageRef{Source: ImageSourceRobot, Ref: it.Image.URL})
+			}
+		}
+		msg.Text = strings.Join(texts, "\n")
 	}
 	if m.ChatType == gridbot.ChatSingle {
 		msg.ChatID, msg.ChatKind = gridbot.DM(m.From.UserID), gridbot.ChatSingle

@@ -101,17 +101,35 @@ func (t *tx) Withdraw(townID int64, kind string, no int64, w gridbot.Withdrawal)
 	return gridbot.Refuse(gridbot.ReasonWithdrawDispatched, no)
 }
 
-// NoteRecorded remembers the text a member recorded ref with, and forgets
-// their notes from before since.
-func (t *tx) NoteRecorded(townID int64, userID, text, ref string, at, since time.Time) error {
+// NoteRecorded remembers the text a member recorded ref with, and the chat
+// they sent it in, and forgets their notes from before since.
+func (t *tx) NoteRecorded(townID int64, userID, chatID, text, ref string, at, since time.Time) error {
 	if _, err := t.exec(`DELETE FROM recent_records WHERE town_id = $1 AND userid = $2 AND at_ms < $3`,
 		townID, userID, since.UnixMilli()); err != nil {
 		return t.fail("forget recent records", err)
 	}
-	_, err := t.exec(`INSERT INTO recent_records (town_id, userid, text_key, ref, at_ms) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (town_id, userid, text_key) DO UPDATE SET ref = excluded.ref, at_ms = excluded.at_ms`,
-		townID, userID, text, ref, at.UnixMilli())
+	_, err := t.exec(`INSERT INTO recent_records (town_id, userid, text_key, ref, at_ms, chat_id) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (town_id, userid, text_key) DO UPDATE SET ref = excluded.ref, at_ms = excluded.at_ms, chat_id = excluded.chat_id`,
+		townID, userID, text, ref, at.UnixMilli(), chatID)
 	return t.fail("note recorded", err)
+}
+
+// RecordedIn returns the member's records made in chatID since since, newest first.
+func (t *tx) RecordedIn(townID int64, userID, chatID string, since time.Time) ([]gridbot.Recorded, error) {
+	var out []gridbot.Recorded
+	err := t.queryAll(func(r scanner) error {
+		var rec gridbot.Recorded
+		var at int64
+		err := r.Scan(&rec.Ref, &at)
+		rec.At = time.UnixMilli(at).In(gridbot.Zone)
+		out = append(out, rec)
+		return err
+	}, `SELECT ref, at_ms FROM recent_records WHERE town_id = $1 AND userid = $2 AND chat_id = $3 AND at_ms >= $4
+		ORDER BY at_ms DESC, ref`, townID, userID, chatID, since.UnixMilli())
+	if err != nil {
+		return nil, t.fail("recorded in chat", err)
+	}
+	return out, nil
 }
 
 // LastRecorded returns the member's latest record made with text since since.

@@ -8,8 +8,9 @@ import (
 	"gridbot"
 )
 
-// The web front's tables (migration 009_web.sql): grids' villager links,
-// villagers' tracking links, photos, the office's login links and sessions.
+// The web front's tables (migration 011_web.sql): grids' villager links,
+// villagers' tracking links, records' photos (013_record_images.sql), the
+// office's login links and sessions.
 
 // GridLinks returns the town's working villager links by grid id.
 func (t *tx) GridLinks(townID int64) (map[int64]gridbot.GridLink, error) {
@@ -124,31 +125,64 @@ func (t *tx) RateTracking(tr gridbot.Tracking) error {
 	return nil
 }
 
-// AddImage stores a photo and fills in its ID.
+// imageRecords are the records a photo may belong to, by kind: their tables.
+var imageRecords = map[string]string{gridbot.KindIssue: "issues", gridbot.KindActivity: "activities"}
+
+const imageColumns = `id, town_id, kind, record_no, mime, width, height, at_ms`
+
+func scanImage(r scanner, data *[]byte) (gridbot.Image, error) {
+	var p gridbot.Image
+	var at sql.NullInt64
+	dest := []any{&p.ID, &p.TownID, &p.Kind, &p.No, &p.Mime, &p.Width, &p.Height, &at}
+	if data != nil {
+		dest = append(dest, data)
+	}
+	err := r.Scan(dest...)
+	p.At = instant(at)
+	return p, err
+}
+
+// AddImage stores a photo of a record and fills in its ID. The record's
+// row is locked first, so that two photos stored at once (two replicas)
+// cannot both take the record's last place.
 func (t *tx) AddImage(p *gridbot.Image) error {
+	table, ok := imageRecords[p.Kind]
+	if !ok || p.No <= 0 {
+		return gridbot.Errorf(gridbot.EINVALID, "照片只能附在问题或活动上。")
+	}
 	if len(p.Data) == 0 || p.At.IsZero() {
 		return errors.New("sqldb: photo without data or time")
 	}
-	err := t.queryRow(`INSERT INTO images (town_id, issue_no, mime, width, height, data, at_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		p.TownID, p.IssueNo, p.Mime, p.Width, p.Height, p.Data, ms(p.At)).Scan(&p.ID)
+	ref := gridbot.RecordRef(p.Kind, p.No)
+	var id int64
+	err := t.queryRow(`SELECT id FROM `+table+` WHERE town_id = $1 AND no = $2`+t.d.ForUpdate, p.TownID, p.No).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return gridbot.Refuse(gridbot.ReasonRecordUnknown, ref)
+	} else if err != nil {
+		return t.fail("lock the photo's record", err)
+	}
+	var n int
+	if err := t.queryRow(`SELECT COUNT(*) FROM images WHERE town_id = $1 AND kind = $2 AND record_no = $3`,
+		p.TownID, p.Kind, p.No).Scan(&n); err != nil {
+		return t.fail("count photos", err)
+	} else if n >= gridbot.MaxRecordImages {
+		return gridbot.Refuse(gridbot.ReasonImagesFull, ref)
+	}
+	err = t.queryRow(`INSERT INTO images (town_id, kind, record_no, mime, width, height, data, at_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		p.TownID, p.Kind, p.No, p.Mime, p.Width, p.Height, p.Data, ms(p.At)).Scan(&p.ID)
 	return t.fail("add photo", err)
 }
 
-// Images lists an issue's photos without their data, oldest first.
-func (t *tx) Images(townID, issueNo int64) ([]gridbot.Image, error) {
+// Images lists a record's photos without their data, oldest first.
+func (t *tx) Images(townID int64, kind string, no int64) ([]gridbot.Image, error) {
 	var out []gridbot.Image
 	err := t.queryAll(func(r scanner) error {
-		var p gridbot.Image
-		var at sql.NullInt64
-		if err := r.Scan(&p.ID, &p.TownID, &p.IssueNo, &p.Mime, &p.Width, &p.Height, &at); err != nil {
-			return err
-		}
-		p.At = instant(at)
+		p, err := scanImage(r, nil)
 		out = append(out, p)
-		return nil
-	}, `SELECT id, town_id, issue_no, mime, width, height, at_ms FROM images WHERE town_id = $1 AND issue_no = $2 ORDER BY id`,
-		townID, issueNo)
+		return err
+	}, `SELECT `+imageColumns+` FROM images WHERE town_id = $1 AND kind = $2 AND record_no = $3 ORDER BY id`,
+		townID, kind, no)
 	if err != nil {
 		return nil, t.fail("photos", err)
 	}
@@ -157,16 +191,14 @@ func (t *tx) Images(townID, issueNo int64) ([]gridbot.Image, error) {
 
 // Image returns one photo with its data.
 func (t *tx) Image(townID, id int64) (gridbot.Image, error) {
-	var p gridbot.Image
-	var at sql.NullInt64
-	err := t.queryRow(`SELECT id, town_id, issue_no, mime, width, height, data, at_ms FROM images WHERE town_id = $1 AND id = $2`,
-		townID, id).Scan(&p.ID, &p.TownID, &p.IssueNo, &p.Mime, &p.Width, &p.Height, &p.Data, &at)
+	var data []byte
+	p, err := scanImage(t.queryRow(`SELECT `+imageColumns+`, data FROM images WHERE town_id = $1 AND id = $2`, townID, id), &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, notFound("没有这张照片。")
 	} else if err != nil {
 		return p, t.fail("photo", err)
 	}
-	p.At = instant(at)
+	p.Data = data
 	return p, nil
 }
 

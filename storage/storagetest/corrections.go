@@ -185,8 +185,8 @@ func testDuplicateGuard(t *testing.T, s gridbot.Store) {
 	b := seedStore(t, s, "松门镇")
 	now := at("2026-10-03 09:00:00.000")
 	update(t, s, func(tx gridbot.Tx) error {
-		must(t, tx.NoteRecorded(a.ID, "U001", "上报 路灯", "问题#1", now, now.Add(-10*time.Minute)))
-		must(t, tx.NoteRecorded(a.ID, "U001", "上报 水管", "问题#2", now.Add(time.Minute), now.Add(-9*time.Minute)))
+		must(t, tx.NoteRecorded(a.ID, "U001", "G1", "上报 路灯", "问题#1", now, now.Add(-10*time.Minute)))
+		must(t, tx.NoteRecorded(a.ID, "U001", "G1", "上报 水管", "问题#2", now.Add(time.Minute), now.Add(-9*time.Minute)))
 		ref, when, err := tx.LastRecorded(a.ID, "U001", "上报 路灯", now.Add(-10*time.Minute))
 		must(t, err)
 		if ref != "问题#1" || !when.Equal(now) {
@@ -199,7 +199,7 @@ func testDuplicateGuard(t *testing.T, s gridbot.Store) {
 		_, _, err = tx.LastRecorded(a.ID, "U002", "上报 路灯", now.Add(-time.Hour))
 		wantCode(t, err, gridbot.ENOTFOUND)
 		// The same text again moves the note on; old notes are forgotten.
-		must(t, tx.NoteRecorded(a.ID, "U001", "上报 路灯", "问题#3", now.Add(20*time.Minute), now.Add(10*time.Minute)))
+		must(t, tx.NoteRecorded(a.ID, "U001", "G1", "上报 路灯", "问题#3", now.Add(20*time.Minute), now.Add(10*time.Minute)))
 		if ref, _, err := tx.LastRecorded(a.ID, "U001", "上报 路灯", now); err != nil || ref != "问题#3" {
 			t.Errorf("LastRecorded after a second note = %s, %v", ref, err)
 		}

@@ -38,14 +38,15 @@ func Preview(tx gridbot.Tx, townID int64, rules *scoring.Rules, period string, a
 		}
 		rk := present.MonthRanking(res, rules, false)
 		warnings := present.Warnings(rk, Near)
-		if _, to, _ := scoring.MonthBounds(period); at.Before(to) {
+		_, to, _ := scoring.MonthBounds(period)
+		if at.Before(to) {
 			warnings = append([]string{fmt.Sprintf("%s 尚未结束，以下是截至现在的结果；%s 起才能确认发布。", period, to.Format("2006-01-02 15:04"))}, warnings...)
 		}
 		n, err := robots(tx, townID)
 		if err != nil {
 			return nil, err
 		}
-		return &Outcome{Text: present.Preview(rk, warnings, n)}, nil
+		return &Outcome{Text: present.Preview(rk, warnings, n), Ranking: rk, Warnings: warnings, Robots: n, Ready: !at.Before(to)}, nil
 	case KindQuarter, KindYear:
 		kind := KindOf(period)
 		text, _, err := periodResult(tx, townID, rules, kind, period, at)
@@ -61,7 +62,7 @@ func Preview(tx gridbot.Tx, townID int64, rules *scoring.Rules, period string, a
 			b.WriteString(warn)
 			fmt.Fprintf(&b, "\n核对无误请发送：确认发布 %s", period)
 		}
-		return &Outcome{Text: b.String()}, nil
+		return &Outcome{Text: b.String(), Ready: err == nil}, nil
 	}
 	return nil, badPeriod(period)
 }

@@ -109,7 +109,7 @@ func Publish(tx gridbot.Tx, townID int64, rules *scoring.Rules, period, by strin
 			return nil, err
 		}
 		rk := present.MonthRanking(res, rules, true)
-		out.Text = present.Announcement(rk)
+		out.Text, out.Ranking = present.Announcement(rk), rk
 		out.Notices = monthAnnouncements(townID, rk, at)
 		detail = fmt.Sprintf("%d 人，%d 人获奖，奖励合计 %d 元，取消排名 %d 人", len(res.Members), len(rk.Payouts), rk.TotalYuan, len(rk.Excluded()))
 	case KindQuarter, KindYear:

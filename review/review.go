@@ -1,8 +1,8 @@
 // Package review is the office's review-and-publish loop, shared by the
 // chat (发布, 确认发布, 取消排名, 恢复排名, 撤销发布), the command line
-// (gridbot publish, gridbot unpublish) and the dashboard's buttons (取消排名,
-// 恢复排名 on /office): preview a period, keep members out
-// of a month's ranking, freeze and announce a period to every level's
+// (gridbot publish, gridbot unpublish) and the dashboard's buttons (发布's
+// preview and 确认发布, 取消排名, 恢复排名 on /office): preview a period, keep
+// members out of a month's ranking, freeze and announce a period to every level's
 // groups, and unfreeze it with a correction notice. Each change is written
 // to the audit log in its own transaction.
 package review
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/present"
 	"gridbot/scoring"
 )
 
@@ -51,8 +52,17 @@ func KindOf(period string) string {
 // Outcome is what a step of the loop says to the office, and the group
 // notices it queues (through the notifier, in the same transaction).
 type Outcome struct {
+	// Text is the answer worded for chat (and the command line).
 	Text    string
 	Notices []gridbot.Notice
+	// A month's preview and publish: the ranking announced to the town's
+	// group, for the dashboard to show its own way.
+	Ranking *present.Ranking
+	// The preview's parts: what looks odd, the groups with a robot, and
+	// whether 确认发布 may follow now (the period is over, every check met).
+	Warnings []string
+	Robots   int
+	Ready    bool
 }
 
 // quarterOf and yearOf name the quarter and year a month is in.

@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"gridbot"
+	"gridbot/bot"
 	"gridbot/bot/notify"
 	"gridbot/bot/server"
 	"gridbot/config"
@@ -41,6 +42,9 @@ type site struct {
 	clock *testkit.Clock
 	srv   *httptest.Server
 	links map[string]string // grid name → villager URL
+	// notifier is the server's: a test gives it to the chat's pipeline
+	// (tw.P) to queue what a chat command announces, as serve does.
+	notifier bot.Notifier
 
 	xff string // the villager's address, through the proxy on this host
 
@@ -82,6 +86,7 @@ func newSite(t testing.TB, st gridbot.Store) *site {
 		t.Fatal(err)
 	}
 	s.srv.Config.Handler = srv.Handler()
+	s.notifier = srv.Notifier()
 	err = st.Update(ctx, func(tx gridbot.Tx) error {
 		if err := tx.ReplaceWebhooks(s.tw.ID, []gridbot.Webhook{{Scope: gridbot.ScopeGrid, Name: "滨海村一网格",
 			Platform: gridbot.PlatformWeCom, Key: "grid-key-1"}}, s.clock.Now()); err != nil {

@@ -46,11 +46,16 @@ func browser(t *testing.T, w, h int, mobile bool) context.Context {
 }
 
 // shot saves a screenshot for the README when GRIDBOT_SCREENSHOTS names a
-// directory (docs/ in this repository).
+// directory (the repository's docs/, as an absolute path: tests run in
+// web/). Without a CJK font every Chinese character would be an empty box,
+// so it refuses to make one.
 func shot(t *testing.T, ctx context.Context, name string, full bool) {
 	dir := os.Getenv("GRIDBOT_SCREENSHOTS")
 	if dir == "" {
 		return
+	}
+	if out, err := exec.Command("fc-list", ":lang=zh", "family").Output(); err != nil || len(strings.TrimSpace(string(out))) == 0 {
+		t.Fatalf("no Chinese font for the screenshots (fc-list :lang=zh: %v): apt-get install -y fonts-wqy-microhei", err)
 	}
 	var b []byte
 	var err error

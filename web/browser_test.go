@@ -46,11 +46,16 @@ func browser(t *testing.T, w, h int, mobile bool) context.Context {
 }
 
 // shot saves a screenshot for the README when GRIDBOT_SCREENSHOTS names a
-// directory (docs/ in this repository).
+// directory (the repository's docs/, as an absolute path: tests run in
+// web/). Without a CJK font every Chinese character would be an empty box,
+// so it refuses to make one.
 func shot(t *testing.T, ctx context.Context, name string, full bool) {
 	dir := os.Getenv("GRIDBOT_SCREENSHOTS")
 	if dir == "" {
 		return
+	}
+	if out, err := exec.Command("fc-list", ":lang=zh", "family").Output(); err != nil || len(strings.TrimSpace(string(out))) == 0 {
+		t.Fatalf("no Chinese font for the screenshots (fc-list :lang=zh: %v): apt-get install -y fonts-wqy-microhei", err)
 	}
 	var b []byte
 	var err error
@@ -71,9 +76,9 @@ func shot(t *testing.T, ctx context.Context, name string, full bool) {
 // villager reports with a photo, the grid sees it in 问题, the leader
 // dispatches and the member closes it in chat, the villager rates it, the
 // office logs in once and sees the rating, keeps a member out of a month's
-// ranking by its button (取消排名) and puts him back (恢复排名); a second use
-// of the link and a form without its token are refused; an HTML payload
-// stays text.
+// ranking by its button (取消排名) and puts him back (恢复排名), and publishes
+// the month through its preview; a second use of the link and a form
+// without its token are refused; an HTML payload stays text.
 func TestBrowser(t *testing.T) {
 	for _, vp := range []struct {
 		name   string
@@ -211,15 +216,29 @@ func TestBrowser(t *testing.T) {
 			if gone := text(`main`); !strings.Contains(gone, "已失效") {
 				t.Errorf("second use of the link: %q", gone)
 			}
-			// A form without its token: remove it and send.
+			// 发布 from the ranking: the preview, then 确认发布; first a form
+			// without its token (removed), refused.
 			do(chromedp.Navigate(s.srv.URL+"/office?month=2026-09"),
+				chromedp.Click(`a[href="/office/publish?month=2026-09"]`),
 				chromedp.WaitVisible(`form[action="/office/publish"]`))
+			if preview := text(`main`); !strings.Contains(preview, "2026-09 党建网格积分排名") || !strings.Contains(preview, "陈强") {
+				t.Errorf("publish preview: %q", preview)
+			}
+			if !vp.mobile {
+				shot(t, ctx, "publish.png", false)
+			}
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.querySelector('form[action="/office/publish"] input[name=csrf]').remove()`)); err != nil {
 				t.Fatal(err)
 			}
 			do(chromedp.Click(`form[action="/office/publish"] button`), chromedp.WaitNotPresent(`nav.office`))
 			if refused := text(`main`); !strings.Contains(refused, "请求无效") {
 				t.Errorf("publish without its token: %q", refused)
+			}
+			do(chromedp.Navigate(s.srv.URL+"/office/publish?month=2026-09"),
+				chromedp.Click(`form[action="/office/publish"] button`),
+				chromedp.WaitVisible(`p.ok`))
+			if done := text(`main`); !strings.Contains(done, "2026-09 已发布并冻结") {
+				t.Errorf("after 确认发布: %q", done)
 			}
 		})
 	}

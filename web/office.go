@@ -12,10 +12,8 @@ import (
 	"time"
 
 	"gridbot"
-	"gridbot/bot/notify"
 	"gridbot/handlers"
 	"gridbot/present"
-	"gridbot/results"
 	"gridbot/sheets"
 )
 
@@ -277,40 +275,6 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, ss *session) 
 	}
 	ss.Nav = "audit"
 	s.render(w, http.StatusOK, "audit", page{Title: "审计记录", Office: ss, Data: lines})
-}
-
-// publish freezes a month and queues its announcement: what gridbot
-// publish month does, with the office member as its author.
-func (s *Server) publish(w http.ResponseWriter, r *http.Request, ss *session) {
-	month := r.PostFormValue("month")
-	if err := gridbot.CheckMonth(month); err != nil {
-		s.failOrSay(w, r, err)
-		return
-	}
-	rules, now := s.d.Pipe.Handler.Rules, s.d.Clock.Now()
-	var queued int
-	err := s.d.Store.Update(r.Context(), func(tx gridbot.Tx) error {
-		res, err := results.PublishMonth(tx, ss.TownID, rules, month, now)
-		if err != nil {
-			return err
-		}
-		text := present.Announcement(present.MonthRanking(res, rules, true))
-		if queued, err = notify.Announce(tx, ss.TownID, gridbot.ScopeTown, "", text, nil, now); err != nil {
-			return err
-		}
-		return tx.AddAudit(&gridbot.AuditEntry{TownID: ss.TownID, At: now, By: ss.UserID, Action: gridbot.AuditPublish,
-			Ref: month, Detail: "网页后台"})
-	})
-	if err != nil {
-		s.failOrSay(w, r, err)
-		return
-	}
-	text := fmt.Sprintf("%s 已发布并冻结，公告已排队推送到 %d 个镇级群机器人。", month, queued)
-	if queued == 0 {
-		text = month + " 已发布并冻结。本镇没有登记镇级群机器人，公告未推送。"
-	}
-	s.render(w, http.StatusOK, "message", page{Title: "已发布", Office: ss, Data: message{Heading: "已发布", Text: text,
-		Link: "/office?month=" + month, LinkText: "查看排名"}})
 }
 
 // export downloads the month's workbook, as gridbot export month writes it.

@@ -9,8 +9,9 @@
 //   - The office dashboard (/office), entered by the one-time link that 后台
 //     sends in chat, then a session cookie: the month's live ranking (package
 //     present), the grids' 网格运行指数 as a table and SVG charts, open issues,
-//     notices, the audit log, and publish/export through the same code as the
-//     command line, and 取消排名/恢复排名 through the chat's (package review).
+//     notices, the audit log, export through the same code as the command
+//     line, and 发布 (preview, 确认发布), 取消排名 and 恢复排名 through the
+//     chat's (package review).
 //
 // Pages are html/template with everything embedded: no build step, no CDN,
 // and no JavaScript needed (a few lines help where there is some).
@@ -119,6 +120,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /office/posters/{grid}", s.office(s.posters))
 	mux.HandleFunc("GET /office/photo/{id}", s.office(s.officePhoto))
 	mux.HandleFunc("GET /office/export", s.office(s.export))
+	mux.HandleFunc("GET /office/publish", s.office(s.publishPage))
 	mux.HandleFunc("POST /office/publish", s.office(s.publish))
 	mux.HandleFunc("GET /office/exclude", s.office(s.excludePage))
 	mux.HandleFunc("POST /office/exclude", s.office(s.exclude))

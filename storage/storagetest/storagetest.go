@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"CheckinsBulk", testCheckinsBulk},
 		{"MessageIDs", testMessageIDs},
 		{"ClaimMessageFrom", testClaimMessageFrom},
+		{"ClaimAhead", testClaimAhead},
 		{"Numbering", testNumbering},
 		{"IssueLifecycle", testIssueLifecycle},
 		{"DeliberationConfirm", testDeliberationConfirm},

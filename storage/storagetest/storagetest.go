@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"MessageIDs", testMessageIDs},
 		{"ClaimMessageFrom", testClaimMessageFrom},
 		{"ClaimAhead", testClaimAhead},
+		{"PlanIssue", testPlanIssue},
 		{"Numbering", testNumbering},
 		{"IssueLifecycle", testIssueLifecycle},
 		{"DeliberationConfirm", testDeliberationConfirm},

@@ -202,4 +202,11 @@ type Facts struct {
 	Stories       []Story
 	Adjustments   []Adjustment
 	BasePoints    []BasePoint
+	// What MemberFacts reads beside the facts, in the same round trip, for
+	// 积分 (scoring reads neither; PeriodFacts leaves both empty): the
+	// member's exclusions from the rankings of the period's months, and
+	// their base points of the month before the period (last month's, shown
+	// as a hint while the period's are not imported).
+	Exclusions      []Exclusion
+	PriorBasePoints []BasePoint
 }

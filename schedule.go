@@ -59,6 +59,13 @@ type Schedule interface {
 	// PlanNotices inserts ns as planned, skipping any whose key the town has
 	// already (planned, sent or skipped): it says how many were new.
 	PlanNotices(ns []Scheduled) (int, error)
+	// PlanIssue plans the deadline notices of one issue (all of one town,
+	// issue, ref and subject), skipping them when the first to fall due was
+	// planned before. The store may keep them as one row until each falls
+	// due; DueNotices, IssueNotices and ScheduledNotices give them as if
+	// each had been planned on its own. Nothing is read back, so the store
+	// may write them with the commit.
+	PlanIssue(ns []Scheduled) error
 	// DueNotices returns up to limit planned notices of every town due at
 	// now, earliest first. In PostgreSQL they stay locked by this
 	// transaction and another replica's call skips them.

@@ -109,6 +109,20 @@ type Claims interface {
 	ClaimMessage(townID int64, platform, msgID string, at time.Time) error
 }
 
+// Ahead is what a command will ask the store before anything else, known
+// from its message before it runs: whether the month it records into is
+// published (CheckOpen, when Month is set) and its duplicate guard's
+// LastRecorded (when DupKey is set). A store that sends statements in
+// batches (PostgreSQL) may read both with the message's claim, in one round
+// trip, and answer the command's own calls from what it read, until the
+// transaction writes what they read.
+type Ahead struct {
+	Month    string
+	DupUser  string
+	DupKey   string
+	DupSince time.Time
+}
+
 // Checkins are the daily check-ins (打卡).
 type Checkins interface {
 	// AddCheckin fills in ID (and Day from At, or At from Day). EINVALID when

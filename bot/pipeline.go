@@ -166,7 +166,7 @@ func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final 
 		// second, separate claim would queue behind the write lock twice.)
 		err = p.Store.Update(ctx, func(tx gridbot.Tx) error {
 			jobs = nil
-			sender, err := claimFrom(tx, m, call)
+			sender, err := claimFrom(tx, m, call, p.Handler.Ahead(m, call))
 			if err != nil {
 				return err
 			}
@@ -318,20 +318,21 @@ func (p *Pipeline) logger() *slog.Logger {
 
 // senderClaimer is a Tx that claims a message and reads its sender in one
 // statement (sqldb on PostgreSQL): ECONFLICT when claimed before, else the
-// sender as PersonByUserID gives them.
+// sender as PersonByUserID gives them; what the command will ask first
+// (gridbot.Ahead) it may read in the same round trip.
 type senderClaimer interface {
-	ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string) (gridbot.Person, error)
+	ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string, a gridbot.Ahead) (gridbot.Person, error)
 }
 
 // claimFrom claims the message in tx and reads its sender, unless the
 // command needs none: in one statement when tx can (senderClaimer). A
 // sender not in the roster, or no longer active, is a Person with only
 // their UserID (handlers.Sender).
-func claimFrom(tx gridbot.Tx, m gridbot.Message, call *handlers.Call) (gridbot.Person, error) {
+func claimFrom(tx gridbot.Tx, m gridbot.Message, call *handlers.Call, a gridbot.Ahead) (gridbot.Person, error) {
 	sender := gridbot.Person{UserID: m.SenderID}
 	needed := !(call.Cmd.Public && call.Cmd.NoSender)
 	if sc, ok := tx.(senderClaimer); ok && needed && m.MsgID != "" {
-		p, err := sc.ClaimMessageFrom(m.TownID, m.Platform, m.MsgID, m.At, m.SenderID)
+		p, err := sc.ClaimMessageFrom(m.TownID, m.Platform, m.MsgID, m.At, m.SenderID, a)
 		switch code := gridbot.ErrorCode(err); {
 		case code == gridbot.ECONFLICT:
 			return sender, errDuplicate

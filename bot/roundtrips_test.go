@@ -100,14 +100,15 @@ func TestRoundTrips(t *testing.T) {
 		text string
 		max  float64 // round trips per command
 	}{
-		// Issue 9 brought these to 3 / 5; the features of issues 11, 12 and
-		// 14 added statements since (the frozen-month check, the duplicate
-		// guard's look-up and note, the deadline notices planned by 上报,
-		// exclusions and last month's base points for 积分). The limits
-		// guard today's counts against growing further unnoticed.
-		{"上报", 8},
-		{"积分", 10},
-		{"问题", 4},
+		// 上报: BEGIN with the claim, the sender, the frozen-month check and
+		// the duplicate guard's look-up (gridbot.Ahead); the numbered
+		// INSERT; its deadline notices (one row), the guard's note and the
+		// reply with COMMIT.
+		{"上报", 3},
+		// 积分: the claim; MemberFacts in one batch, with the member's
+		// exclusion and last month's base points; the reply with COMMIT.
+		{"积分", 3},
+		{"问题", 3},
 	} {
 		run := func(n int) {
 			for k := range n {

@@ -118,6 +118,21 @@ func (h *Handler) Run(ctx context.Context, tx gridbot.Tx, msg gridbot.Message, s
 	return r, err
 }
 
+// Ahead says what Run will ask the store first for call from m
+// (gridbot.Ahead): the month checkOpen asks about, and the duplicate
+// guard's look-up. The pipeline hands it to the message's claim, which may
+// read both in the same round trip.
+func (h *Handler) Ahead(m gridbot.Message, call *Call) gridbot.Ahead {
+	var a gridbot.Ahead
+	if dated[call.Cmd.Name] {
+		a.Month = gridbot.Month(m.At)
+	}
+	if call.Cmd.Makes != "" && m.SenderID != gridbot.Villager {
+		a.DupUser, a.DupKey, a.DupSince = m.SenderID, dupKey(call), m.At.Add(-dupWindow)
+	}
+	return a
+}
+
 // usage is a refusal for malformed arguments: what was wrong, the form and an example.
 func (c *Ctx) usage(format string, args ...any) error {
 	cmd := c.Call.Cmd

@@ -88,8 +88,7 @@ func IssueNotices(rules *scoring.Rules, i gridbot.Issue) []gridbot.Scheduled {
 // PlanIssue plans an issue's deadline notices in tx, the transaction of its
 // 上报 (handlers call it), so that they commit with the issue or not at all.
 func PlanIssue(tx gridbot.Schedule, rules *scoring.Rules, i gridbot.Issue) error {
-	_, err := tx.PlanNotices(IssueNotices(rules, i))
-	return err
+	return tx.PlanIssue(IssueNotices(rules, i))
 }
 
 // maxCatchUp bounds how far back the calendar is planned after a downtime:

@@ -35,8 +35,12 @@ func Member(tx Tx, board *Board, townID int64, rules *scoring.Rules, month, user
 	if me == nil {
 		return nil, nil, false, nil
 	}
-	if me.Excluded, err = exclusion(tx, townID, month, userID); err != nil {
-		return nil, nil, false, err
+	// MemberFacts read the member's exclusion and last month's base points
+	// beside the facts.
+	for _, e := range f.Exclusions {
+		if e.UserID == userID && e.Month == month {
+			me.Excluded = e.Reason
+		}
 	}
 	town, err := board.Live(tx, townID, rules, month, at)
 	if err != nil {
@@ -44,12 +48,8 @@ func Member(tx Tx, board *Board, townID int64, rules *scoring.Rules, month, user
 	}
 	placed := scoring.PlaceLive(rules, town, *me)
 	if placed.BasePoints == nil && placed.LastBasePoints == nil {
-		// Only until the month's base points are imported: a small read.
-		lf, err := tx.MemberFacts(townID, userID, lastMonth(from), lastMonth(from).Add(time.Millisecond), 0)
-		if err != nil {
-			return nil, nil, false, err
-		}
-		placed.LastBasePoints = lastBase(lf.BasePoints, userID)
+		// Only until the month's base points are imported.
+		placed.LastBasePoints = lastBase(f.PriorBasePoints, userID)
 	}
 	return &placed, town, false, nil
 }

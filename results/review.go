@@ -55,9 +55,3 @@ func Exclusions(tx gridbot.Review, townID int64, month string) (map[string]strin
 	}
 	return out, nil
 }
-
-// exclusion is the reason userID is kept out of the month's ranking, "" when not.
-func exclusion(tx gridbot.Review, townID int64, month, userID string) (string, error) {
-	ex, err := Exclusions(tx, townID, month)
-	return ex[userID], err
-}

@@ -8,8 +8,9 @@
 #   1. builds gridbot and tools/load;
 #   2. writes a town of $PEOPLE (580) people with a month of history (tools/load town) and imports
 #      it into a fresh PostgreSQL database: the roster, the month's check-ins
-#      (gridbot import checkins) and the month's chat (gridbot replay: two issues reported,
-#      dispatched and closed per member, a weekly activity per grid); then VACUUM ANALYZE, as
+#      (gridbot import checkins) and the month's chat (gridbot replay --notices: two issues
+#      reported, dispatched and closed per member, a weekly activity per grid, and the scheduler's
+#      notices sent or skipped up to now, as serve would have); then VACUUM ANALYZE, as
 #      autovacuum would have done;
 #   3. $RUNS (3) times:
 #        a. pgbench, $PGBENCH_CLIENTS (16) clients for $PGBENCH_SECONDS (20) s, one
@@ -177,9 +178,11 @@ createdb "${prefix}_base"
 	export GRIDBOT_DATABASE_URL=$(dburl "${prefix}_base")
 	"$gridbot" import roster --town "$TOWN" "$work/town/roster.csv" >/dev/null
 	"$gridbot" import checkins "$work/town"/checkins-*.csv >&2
-	"$gridbot" replay "$work/town"/history-*.jsonl >"$work/replay.jsonl"
+	# With the scheduler on the transcript's clock up to now, as serve would have run it: otherwise
+	# every copy's serve would first send or skip the whole month's notices, inside the measurement.
+	"$gridbot" replay --notices --until "$(date -Iseconds)" "$work/town"/history-*.jsonl >"$work/replay.jsonl"
 )
-log "history: $(wc -l <"$work/replay.jsonl") replies; $(psql -d "${prefix}_base" -Atc 'SELECT count(*) FROM issues') issues"
+log "history: $(grep -vc '"notice"' "$work/replay.jsonl") replies, $(grep -c '"notice"' "$work/replay.jsonl") notices; $(psql -d "${prefix}_base" -Atc 'SELECT count(*) FROM issues') issues"
 psql -q -d "${prefix}_base" -c 'VACUUM ANALYZE'
 
 createdb "${prefix}_pgb"

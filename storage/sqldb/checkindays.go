@@ -90,45 +90,68 @@ func (t *tx) checkinDaysOf(townID int64, from, to time.Time, userID string, summ
 		month := gridbot.Month(m)
 		n := len(out)
 		args := []any{townID, month, m.UnixMilli(), to.UnixMilli()}
-		oneUser := func(query, column string, args []any) (string, []any) {
-			if userID == "" {
-				return query, args
-			}
-			args = append(args, userID)
-			return query + fmt.Sprintf(` AND %s = $%d`, column, len(args)), args
-		}
 		summarized, rest := summaries && !from.After(m), true
 		if summarized {
-			q, a := oneUser(checkinMonthsQuery, "s.userid", args)
+			q, a := oneUser(checkinMonthsQuery, "s.userid", args, userID)
 			var err error
 			if out, rest, err = t.summarizedDays(out, month, q, a); err != nil {
 				return nil, err
 			}
 		}
 		if rest {
-			query := checkinDaysQuery
-			if from.After(m) || to.Before(m.AddDate(0, 1, 0)) {
-				query, args = query+checkinDaysRange, append(args, from.UnixMilli())
-			}
-			if summarized {
-				query += notSummarized
-			}
-			query, args = oneUser(query, "userid", args)
 			var err error
-			if out, err = t.aggregatedDays(out, month, query+` GROUP BY userid`, args); err != nil {
+			if out, err = t.readDays(out, townID, m, from, to, userID, summarized); err != nil {
 				return nil, err
 			}
 		}
-		// Sorted here, not in SQL, so both engines give the same order
-		// whatever their text collation.
-		slices.SortFunc(out[n:], func(a, b gridbot.CheckinMonth) int {
-			if c := strings.Compare(a.UserID, b.UserID); c != 0 {
-				return c
-			}
-			return boolCompare(a.Late, b.Late)
-		})
+		sortDays(out[n:])
 	}
 	return out, nil
+}
+
+// oneUser keeps query to one person's rows (column = userID, the next
+// parameter) unless userID is "".
+func oneUser(query, column string, args []any, userID string) (string, []any) {
+	if userID == "" {
+		return query, args
+	}
+	args = append(args, userID)
+	return query + fmt.Sprintf(` AND %s = $%d`, column, len(args)), args
+}
+
+// readDays appends the days of the month starting at m, read from the
+// check-ins of [from, to) (only the people whose summary rows do not stand
+// for theirs when summarized).
+func (t *tx) readDays(out []gridbot.CheckinMonth, townID int64, m, from, to time.Time, userID string, summarized bool) ([]gridbot.CheckinMonth, error) {
+	query, args := checkinDaysQuery, []any{townID, gridbot.Month(m), m.UnixMilli(), to.UnixMilli()}
+	if from.After(m) || to.Before(m.AddDate(0, 1, 0)) {
+		query, args = query+checkinDaysRange, append(args, from.UnixMilli())
+	}
+	if summarized {
+		query += notSummarized
+	}
+	query, args = oneUser(query, "userid", args, userID)
+	return t.aggregatedDays(out, gridbot.Month(m), query+` GROUP BY userid`, args)
+}
+
+// unsummarizedDays is checkinDays' second query for one person in the
+// month starting at m, read up to to: after their summary row (read by
+// MemberFacts' batch into out) did not stand for their check-ins.
+func (t *tx) unsummarizedDays(out []gridbot.CheckinMonth, townID int64, m, to time.Time, userID string) ([]gridbot.CheckinMonth, error) {
+	out, err := t.readDays(out, townID, m, m, to, userID, true)
+	sortDays(out)
+	return out, err
+}
+
+// sortDays sorts one month's days by user id and Late: here, not in SQL, so
+// both engines give the same order whatever their text collation.
+func sortDays(days []gridbot.CheckinMonth) {
+	slices.SortFunc(days, func(a, b gridbot.CheckinMonth) int {
+		if c := strings.Compare(a.UserID, b.UserID); c != 0 {
+			return c
+		}
+		return boolCompare(a.Late, b.Late)
+	})
 }
 
 // validDays are the bits of days 1 to 31.
@@ -138,24 +161,32 @@ const validDays = 1<<31 - 1
 // checkinMonthsQuery, and reports whether some rows did not stand for their
 // check-ins.
 func (t *tx) summarizedDays(out []gridbot.CheckinMonth, month, query string, args []any) ([]gridbot.CheckinMonth, bool, error) {
-	var user string
-	var days, state int64
 	rest := false
 	err := t.queryAll(func(r scanner) error {
-		if err := r.Scan(&user, &days, &state); err != nil {
-			return err
-		}
-		d := uint32(days & validDays)
-		switch {
-		case state == summaryNot:
-			rest = true
-		case d != 0:
-			out = append(out, gridbot.CheckinMonth{UserID: user, Month: month, Days: d, Late: state == summaryLate})
-		}
-		return nil
+		var err error
+		out, rest, err = scanSummarized(r, out, month, rest)
+		return err
 	}, query, args...)
 	if err != nil {
 		return nil, false, t.fail("period check-in months", err)
+	}
+	return out, rest, nil
+}
+
+// scanSummarized appends the days of one row of checkinMonthsQuery, or sets
+// rest when the row does not stand for its check-ins.
+func scanSummarized(r interface{ Scan(...any) error }, out []gridbot.CheckinMonth, month string, rest bool) ([]gridbot.CheckinMonth, bool, error) {
+	var user string
+	var days, state int64
+	if err := r.Scan(&user, &days, &state); err != nil {
+		return out, rest, err
+	}
+	d := uint32(days & validDays)
+	switch {
+	case state == summaryNot:
+		rest = true
+	case d != 0:
+		out = append(out, gridbot.CheckinMonth{UserID: user, Month: month, Days: d, Late: state == summaryLate})
 	}
 	return out, rest, nil
 }

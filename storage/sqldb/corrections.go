@@ -102,13 +102,16 @@ func (t *tx) Withdraw(townID int64, kind string, no int64, w gridbot.Withdrawal)
 }
 
 // NoteRecorded remembers the text a member recorded ref with, and the chat
-// they sent it in, and forgets their notes from before since.
+// they sent it in, and forgets their notes from before since. Nothing is
+// read back in the same command: in a pipelined transaction both
+// statements go with the commit (tx.later).
 func (t *tx) NoteRecorded(townID int64, userID, chatID, text, ref string, at, since time.Time) error {
-	if _, err := t.exec(`DELETE FROM recent_records WHERE town_id = $1 AND userid = $2 AND at_ms < $3`,
+	t.forgetAhead(townID, userID)
+	if err := t.later(`DELETE FROM recent_records WHERE town_id = $1 AND userid = $2 AND at_ms < $3`,
 		townID, userID, since.UnixMilli()); err != nil {
 		return t.fail("forget recent records", err)
 	}
-	_, err := t.exec(`INSERT INTO recent_records (town_id, userid, text_key, ref, at_ms, chat_id) VALUES ($1, $2, $3, $4, $5, $6)
+	err := t.later(`INSERT INTO recent_records (town_id, userid, text_key, ref, at_ms, chat_id) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (town_id, userid, text_key) DO UPDATE SET ref = excluded.ref, at_ms = excluded.at_ms, chat_id = excluded.chat_id`,
 		townID, userID, text, ref, at.UnixMilli(), chatID)
 	return t.fail("note recorded", err)
@@ -134,16 +137,11 @@ func (t *tx) RecordedIn(townID int64, userID, chatID string, since time.Time) ([
 
 // LastRecorded returns the member's latest record made with text since since.
 func (t *tx) LastRecorded(townID int64, userID, text string, since time.Time) (string, time.Time, error) {
-	var ref string
-	var at int64
-	err := t.queryRow(`SELECT ref, at_ms FROM recent_records WHERE town_id = $1 AND userid = $2 AND text_key = $3 AND at_ms >= $4`,
-		townID, userID, text, since.UnixMilli()).Scan(&ref, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", time.Time{}, gridbot.Refuse(gridbot.ReasonRecordUnknown, text)
-	} else if err != nil {
-		return "", time.Time{}, t.fail("last recorded", err)
+	if a, ok := t.aheadRecorded(townID, userID, text, since); ok {
+		return a.ref, a.at, a.err
 	}
-	return ref, time.UnixMilli(at).In(gridbot.Zone), nil
+	ref, at, err := scanLastRecorded(t.queryRow(lastRecordedQuery, townID, userID, text, since.UnixMilli()), text)
+	return ref, at, t.fail("last recorded", err)
 }
 
 // SetPending keeps a member's one message waiting for 确认.

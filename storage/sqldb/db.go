@@ -67,7 +67,8 @@ func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) 
 	if !readOnly && s.dialect.Send != nil {
 		err := s.pipelined(ctx, fn, false)
 		if s.dialect.IsUniqueViolation(err) && errors.Is(err, errDeferred) {
-			// A reply key queued before: again, as EnqueueJob always did.
+			// A reply key queued before (or another deferred write's
+			// violation): again, nothing deferred, as EnqueueJob always did.
 			err = s.pipelined(ctx, fn, true)
 		}
 		return err
@@ -110,9 +111,9 @@ func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) 
 	return nil
 }
 
-// errDeferred marks a failure of the COMMIT batch, which carries the
-// deferred INSERT of the reply job (pipeline.go).
-var errDeferred = errors.New("sqldb: the deferred reply job")
+// errDeferred marks a failure of a batch that carried deferred writes (the
+// reply job's INSERT among them; pipeline.go).
+var errDeferred = errors.New("sqldb: a deferred write")
 
 // pipelined runs fn in a pipelined read-write transaction (pipeline.go) on a
 // connection of its own: BEGIN and COMMIT are sent with statements.
@@ -125,12 +126,16 @@ func (s *DB) pipelined(ctx context.Context, fn func(gridbot.Tx) error, noDefer b
 	t := &tx{ctx: ctx, tx: conn, conn: conn, d: s.dialect, pipelined: true, noDefer: noDefer}
 	defer t.rollback()
 	if err := fn(t); err != nil {
+		if t.err != nil && t.sentDeferred {
+			// Deferred writes failed when sent early: theirs is the cause.
+			return fmt.Errorf("%w: %w", errDeferred, t.err)
+		}
 		return err
 	}
 	if err := t.saveMonths(); err != nil {
 		return err
 	}
-	deferred := t.deferred != nil
+	deferred := len(t.deferred) > 0 || t.sentDeferred
 	if err := t.commit(); err != nil {
 		if deferred {
 			return fmt.Errorf("%w: %w", errDeferred, err)

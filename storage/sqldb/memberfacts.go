@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"database/sql"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,90 +11,68 @@ import (
 // listSep separates the user ids of a list aggregated by Dialect.ListAgg.
 const listSep = "\x1f"
 
-// periodGrids returns the grids of f's memberships that overlap [from, to):
-// those whose facts can cost or earn the member points (grid penalties,
-// overdue marks) — usually one, two when they moved in the period.
-func periodGrids(f *gridbot.Facts, from, to time.Time) []int64 {
-	var ids []int64
-	for _, m := range f.Memberships {
-		if m.GridID != 0 && (m.From.IsZero() || m.From.Before(to)) && (m.To.IsZero() || m.To.After(from)) &&
-			!slices.Contains(ids, m.GridID) {
-			ids = append(ids, m.GridID)
-		}
-	}
-	return ids
-}
-
-// inList returns "$n, $n+1, ..." for ids, appended to args, or "NULL"
-// (matching nothing) when there are none. The statement's text depends only
-// on how many there are, so each count is prepared once.
-func inList(args []any, ids []int64) (string, []any) {
-	if len(ids) == 0 {
-		return "NULL", args
-	}
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		args = append(args, id)
-		b.WriteString("$" + strconv.Itoa(len(args)))
-	}
-	return b.String(), args
-}
-
 // MemberFacts loads what scoring needs for one member's result in [from,
 // to): the member, their roster history and its grids, the member's
 // check-ins, adjustments and base points, the facts with the member in
 // their list (activities and deliberations they took part in or led,
 // publicity involving them), and every activity and issue of the grids they
-// belonged to in the period. The member's result from these is the one
-// PeriodFacts gives them with the same lookback; anyone else's is not. About ten small queries on
-// indexes, whatever the town's size.
+// belonged to in the period; beside them the member's exclusions and last
+// month's base points (gridbot.Facts). The member's result from these is the
+// one PeriodFacts gives them with the same lookback; anyone else's is not.
+// About ten small queries on indexes, whatever the town's size, sent in one
+// batch (Dialect.Reads): the grids are found by a subquery of each read
+// rather than from the roster read first. A period within one month whose
+// check-in summary does not stand for some of the member's check-ins reads
+// those in a second round trip (checkinDays).
 func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookback time.Duration) (*gridbot.Facts, error) {
 	f := &gridbot.Facts{Town: gridbot.Town{ID: townID}, From: from, To: to}
-	if err := t.memberRoster(f, userID); err != nil {
+	// The summary must hold this transaction's own check-ins before it is read.
+	if err := t.saveMonths(); err != nil {
 		return nil, err
 	}
-	if len(f.People) == 0 {
-		return f, nil
+	rs := []Read{t.memberRosterRead(f, userID)}
+	// A period inside one month, from its start (积分's): its summary in the
+	// batch. Any other: checkinDays after it.
+	month := monthStart(from)
+	oneMonth := from.Equal(month) && from.Before(to) && !to.After(month.AddDate(0, 1, 0))
+	rest := false
+	if oneMonth {
+		args := []any{townID, gridbot.Month(month), month.UnixMilli(), to.UnixMilli(), userID}
+		rs = append(rs, Read{Query: checkinMonthsQuery + ` AND s.userid = $5`, Args: args,
+			Row: func(r interface{ Scan(...any) error }) error {
+				var err error
+				f.CheckinDays, rest, err = scanSummarized(r, f.CheckinDays, gridbot.Month(month), rest)
+				return err
+			}})
 	}
-	var err error
-	if f.CheckinDays, err = t.checkinDays(townID, from, to, userID); err != nil {
-		return nil, err
-	}
-	grids := periodGrids(f, from, to)
 	args := []any{townID, from.UnixMilli(), to.UnixMilli(), userID}
 	list := func(table, idColumn string) string {
 		return `, (SELECT ` + t.d.ListAgg + ` FROM ` + table + ` l WHERE l.` + idColumn + ` = f.id)`
 	}
-	in, actArgs := inList(args, grids)
-	// The rest are independent of one another: one batch (Dialect.Reads).
-	rs := []Read{
+	rs = append(rs,
 		listedRead(&f.Activities, scanActivity, func(a *gridbot.Activity) *[]string { return &a.Participants },
 			`SELECT `+activityColumns+`, f.participants FROM activities f`+inPeriod+` AND (
-			f.grid_id IN (`+in+`) OR f.leader = $4
-			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, actArgs...),
+			f.grid_id IN (`+memberGrids+`) OR f.leader = $4
+			OR f.id IN (SELECT l.activity_id FROM activity_participants l WHERE l.userid = $4))`+byTime, args...),
 		listedRead(&f.Deliberations, scanDeliberation, func(d *gridbot.Deliberation) *[]string { return &d.Participants },
 			`SELECT `+deliberationColumns+list("deliberation_participants", "deliberation_id")+` FROM deliberations f`+inPeriod+` AND (
 			f.leader = $4 OR f.id IN (SELECT l.deliberation_id FROM deliberation_participants l WHERE l.userid = $4))`+byTime, args...),
 		listedRead(&f.Publicity, scanPublicity, func(p *gridbot.Publicity) *[]string { return &p.Involved },
 			`SELECT `+publicityColumns+list("publicity_involved", "publicity_id")+` FROM publicity f`+inPeriod+`
 			AND f.id IN (SELECT l.publicity_id FROM publicity_involved l WHERE l.userid = $4)`+byTime, args...),
-		{Query: adjustmentSelect + inPeriod + ` AND f.userid = $4` + byTime, Args: args,
+		Read{Query: adjustmentSelect + inPeriod + ` AND f.userid = $4` + byTime, Args: args,
 			Row: func(r interface{ Scan(...any) error }) error {
 				a, err := scanAdjustment(r)
 				f.Adjustments = append(f.Adjustments, a)
 				return err
-			}},
-	}
+			}})
 	// The issues are found from the member's side — their grids'
 	// (issues_grid_reported), those assigned to them (issues_assignee) and
 	// those they reported (issues_reporter), one branch each so that each
 	// uses its index whatever the statistics — and only then kept to the
 	// period's: a town's issues of all time are never read.
-	in, issueArgs := inList([]any{townID, from.UnixMilli(), to.UnixMilli(), from.Add(-lookback).UnixMilli(), userID}, grids)
-	rs = append(rs, Read{Query: issueSelect + issuesOfPeriod + ` AND f.grid_id IN (` + in + `)
+	issueArgs := []any{townID, from.UnixMilli(), to.UnixMilli(), from.Add(-lookback).UnixMilli(), userID}
+	rs = append(rs, Read{Query: issueSelect + issuesOfPeriod + ` AND f.grid_id IN (` + strings.ReplaceAll(memberGrids, "$4", "$5") + `)
 		UNION ` + issueSelect + issuesOfPeriod + ` AND f.assignee = $5
 		UNION ` + issueSelect + issuesOfPeriod + ` AND f.reported_by = $5
 		ORDER BY reported_at_ms, no`, Args: issueArgs,
@@ -106,30 +82,68 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookba
 			return err
 		}})
 	if from.Before(to) {
+		// The period's base points, and the month's before it (Facts.PriorBasePoints).
+		prior := gridbot.Month(monthStart(from).AddDate(0, -1, 0))
 		rs = append(rs, Read{Query: `SELECT month, points FROM base_points WHERE town_id = $1 AND userid = $2 AND month >= $3 AND month <= $4 ORDER BY month`,
-			Args: []any{townID, userID, gridbot.Month(from), gridbot.Month(to.Add(-time.Millisecond))},
+			Args: []any{townID, userID, prior, gridbot.Month(to.Add(-time.Millisecond))},
 			Row: func(r interface{ Scan(...any) error }) error {
 				bp := gridbot.BasePoint{UserID: userID}
 				err := r.Scan(&bp.Month, &bp.Points)
-				f.BasePoints = append(f.BasePoints, bp)
+				if bp.Month == prior {
+					f.PriorBasePoints = append(f.PriorBasePoints, bp)
+				} else {
+					f.BasePoints = append(f.BasePoints, bp)
+				}
 				return err
-			}})
+			}},
+			Read{Query: `SELECT month, reason, by_user, at_ms FROM ranking_exclusions
+				WHERE town_id = $1 AND userid = $2 AND month >= $3 AND month <= $4 ORDER BY month`,
+				Args: []any{townID, userID, gridbot.Month(from), gridbot.Month(to.Add(-time.Millisecond))},
+				Row: func(r interface{ Scan(...any) error }) error {
+					e := gridbot.Exclusion{TownID: townID, UserID: userID}
+					var at sql.NullInt64
+					err := r.Scan(&e.Month, &e.Reason, &e.By, &at)
+					e.At = instant(at)
+					f.Exclusions = append(f.Exclusions, e)
+					return err
+				}})
 	}
 	if err := t.reads(rs...); err != nil {
 		return nil, t.fail("member facts", err)
 	}
+	if len(f.People) == 0 {
+		return &gridbot.Facts{Town: f.Town, From: from, To: to}, nil
+	}
+	var err error
+	switch {
+	case !oneMonth:
+		f.CheckinDays, err = t.checkinDays(townID, from, to, userID)
+	case rest:
+		f.CheckinDays, err = t.unsummarizedDays(f.CheckinDays, townID, month, to, userID)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 
-// memberRoster sets f's People to the member, Memberships to their roster
-// history and Grids to the grids of that history, in one query.
-func (t *tx) memberRoster(f *gridbot.Facts, userID string) error {
+// memberGrids selects the grids of member $4's memberships that overlap
+// [$2, $3): those whose facts can cost or earn the member
+// points (grid penalties, overdue marks) — usually one, two when they moved
+// in the period.
+const memberGrids = `SELECT m.grid_id FROM memberships m JOIN people p ON p.id = m.person_id
+	WHERE p.town_id = $1 AND p.userid = $4 AND m.grid_id IS NOT NULL
+	AND (m.valid_from_ms IS NULL OR m.valid_from_ms < $3) AND (m.valid_to_ms IS NULL OR m.valid_to_ms > $2)`
+
+// memberRosterRead sets f's People to the member, Memberships to their
+// roster history and Grids to the grids of that history, in one query.
+func (t *tx) memberRosterRead(f *gridbot.Facts, userID string) Read {
 	var p gridbot.Person
 	var role, mRole sql.NullString
 	var gridID, villageID, from, to sql.NullInt64
 	var g gridbot.Grid
 	seen := map[int64]bool{}
-	err := t.queryAll(func(r scanner) error {
+	return Read{Row: func(r interface{ Scan(...any) error }) error {
 		if err := r.Scan(&p.ID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone, &p.Active,
 			&gridID, &mRole, &from, &to, &villageID, &g.Name, &g.Village, &g.District); err != nil {
 			return err
@@ -153,18 +167,14 @@ func (t *tx) memberRoster(f *gridbot.Facts, userID string) error {
 			f.People[0].GridID, f.People[0].Grid, f.People[0].VillageID, f.People[0].Village = m.GridID, g.Name, g.VillageID, g.Village
 		}
 		return nil
-	}, `SELECT p.id, p.userid, p.name, p.role, p.party, p.phone, p.active,
+	}, Query: `SELECT p.id, p.userid, p.name, p.role, p.party, p.phone, p.active,
 			m.grid_id, m.role, m.valid_from_ms, m.valid_to_ms, g.village_id, COALESCE(g.name, ''), COALESCE(v.name, ''), COALESCE(d.name, '')
 		FROM people p
 			LEFT JOIN memberships m ON m.person_id = p.id
 			LEFT JOIN grids g ON g.id = m.grid_id
 			LEFT JOIN villages v ON v.id = g.village_id
 			LEFT JOIN districts d ON d.id = v.district_id
-		WHERE p.town_id = $1 AND p.userid = $2 ORDER BY m.id`, f.Town.ID, userID)
-	if err != nil {
-		return t.fail("member roster", err)
-	}
-	return nil
+		WHERE p.town_id = $1 AND p.userid = $2 ORDER BY m.id`, Args: []any{f.Town.ID, userID}}
 }
 
 // listedRead is a Read of query, whose last column is a fact's list joined

@@ -31,8 +31,11 @@ func (t *tx) ClaimMessage(townID int64, platform, msgID string, at time.Time) er
 // ECONFLICT when the message was claimed before, else the sender or
 // ENOTFOUND. Where a WITH clause may insert (PostgreSQL) it is one statement,
 // one round trip instead of two on every command; the second branch gives
-// the claim's outcome when the sender is not in the roster.
-func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string) (gridbot.Person, error) {
+// the claim's outcome when the sender is not in the roster. What the
+// command will ask first (a) is read in the same round trip there, and
+// answered from what was read (ahead.go); elsewhere a is asked when the
+// command asks.
+func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string, a gridbot.Ahead) (gridbot.Person, error) {
 	if !t.d.WritableCTE || msgID == "" {
 		if err := t.ClaimMessage(townID, platform, msgID, at); err != nil {
 			return gridbot.Person{}, err
@@ -43,9 +46,9 @@ func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time
 	var p gridbot.Person
 	var role string
 	rows := 0
-	// A read of its own (t.reads), so that a pipelined transaction sends
-	// its BEGIN with it.
-	err := t.reads(Read{Query: `WITH c AS (INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES ($1, $2, $3, $4)
+	// Reads (t.reads), so that a pipelined transaction sends its BEGIN
+	// with them.
+	err := t.reads(append([]Read{{Query: `WITH c AS (INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING 1)
 		SELECT (SELECT COUNT(*) FROM c), ` + personColumns + ` FROM ` + personFrom + ` WHERE p.town_id = $1 AND p.userid = $5
 		UNION ALL
@@ -56,12 +59,13 @@ func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time
 			rows++
 			return r.Scan(&claimed, &p.ID, &p.TownID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone,
 				&p.Active, &p.GridID, &p.Grid, &p.VillageID, &p.Village)
-		}})
+		}}}, t.aheadReads(townID, a)...)...)
 	p.Role = gridbot.Role(role)
 	switch {
 	case err == nil && rows != 1: // cannot be: one branch or the other has a row
 		return gridbot.Person{}, t.fail("claim message", fmt.Errorf("%d rows", rows))
 	case err != nil:
+		t.ahead = nil
 		return gridbot.Person{}, t.fail("claim message", err)
 	case claimed == 0:
 		return gridbot.Person{}, gridbot.Refuse(gridbot.ReasonMessageHandled)

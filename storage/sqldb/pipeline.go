@@ -16,24 +16,28 @@ type Batch struct {
 }
 
 // A pipelined transaction (Update on an engine with Dialect.Send) saves
-// two round trips on every command: BEGIN goes with the first statement
-// that can be batched (the message's claim), and the reply job's INSERT,
-// usually the last statement, goes with COMMIT. On PostgreSQL this also
-// shortens what a 上报 holds the town's counter row lock across: its
-// numbered INSERT, then one round trip that inserts the reply and commits.
+// round trips on every command: BEGIN goes with the first statement that
+// can be batched (the message's claim), and the writes whose outcome the
+// command does not read — the reply job's INSERT, the duplicate guard's
+// note, an issue's planned notices — wait to go with the next statement,
+// usually COMMIT. On PostgreSQL this also shortens what a 上报 holds the
+// town's counter row lock across: its numbered INSERT, then one round trip
+// that writes the rest and commits.
 //
 // The reply's outbox id is taken with BEGIN (nextval of the outbox's
 // sequence), so that Notify has it at once. The deferred INSERT has no ON
 // CONFLICT: a reply key queued before (which the message's claim rules out)
 // aborts the transaction with a unique violation at COMMIT, and run runs
-// the transaction again without deferring, where EnqueueJob's ordinary
-// ON CONFLICT DO NOTHING gives ECONFLICT as before.
+// the transaction again without deferring anything, where EnqueueJob's
+// ordinary ON CONFLICT DO NOTHING gives ECONFLICT as before. A deferred
+// write that fails otherwise fails the transaction, as it would have when
+// run at once (the command returns every such error).
 
 // ready sends what a statement about to run on t.tx needs before it: BEGIN
-// (with the outbox id), and the deferred INSERT. A failure is kept in t.err,
+// (with the outbox id), and the deferred writes. A failure is kept in t.err,
 // which run returns; the statement then fails on the aborted transaction.
 func (t *tx) ready() {
-	if t.pipelined && (!t.begun || t.deferred != nil) {
+	if t.pipelined && (!t.begun || len(t.deferred) > 0) {
 		if err := t.send(Batch{}); err != nil && t.err == nil {
 			t.err = err
 		}
@@ -41,7 +45,7 @@ func (t *tx) ready() {
 }
 
 // send sends b on the transaction's connection, with BEGIN first when not
-// sent yet and the deferred INSERT before b's own reads.
+// sent yet and the deferred writes before b's own reads.
 func (t *tx) send(b Batch) error {
 	if !t.begun {
 		b.Begin = true
@@ -52,9 +56,9 @@ func (t *tx) send(b Batch) error {
 		}
 		t.begun = true
 	}
-	if t.deferred != nil {
-		b.Reads = append([]Read{*t.deferred}, b.Reads...)
-		t.deferred = nil
+	if len(t.deferred) > 0 {
+		b.Reads = append(t.deferred, b.Reads...)
+		t.deferred, t.sentDeferred = nil, true
 	}
 	if len(b.Reads) == 0 && !b.Begin && !b.Commit {
 		return nil
@@ -62,11 +66,23 @@ func (t *tx) send(b Batch) error {
 	return t.d.Send(t.ctx, t.conn, b)
 }
 
+// later runs a write whose outcome (rows affected, returned rows) nobody
+// reads: in a pipelined transaction it waits to go with the next statement
+// or COMMIT, else it runs now.
+func (t *tx) later(query string, args ...any) error {
+	if t.pipelined && !t.noDefer {
+		t.deferred = append(t.deferred, Read{Query: query, Args: args})
+		return nil
+	}
+	_, err := t.exec(query, args...)
+	return err
+}
+
 // deferJob keeps the INSERT of a reply job (args as EnqueueJob builds them,
 // its columns after the id) for COMMIT, with the outbox id taken with BEGIN;
 // false when the transaction cannot defer it.
 func (t *tx) deferJob(cols, vals string, args []any) (int64, bool) {
-	if !t.pipelined || t.noDefer || t.jobID == 0 || t.deferred != nil {
+	if !t.pipelined || t.noDefer || t.jobID == 0 {
 		return 0, false
 	}
 	id := t.jobID
@@ -74,17 +90,17 @@ func (t *tx) deferJob(cols, vals string, args []any) (int64, bool) {
 	args = append(args, id)
 	q := cols[:len(`INSERT INTO outbox (`)] + `id, ` + cols[len(`INSERT INTO outbox (`):] +
 		fmt.Sprintf(`VALUES (CAST($%d AS BIGINT), CAST($13 AS BIGINT), %s)`, len(args), vals)
-	t.deferred = &Read{Query: q, Args: args}
+	t.deferred = append(t.deferred, Read{Query: q, Args: args})
 	return id, true
 }
 
 // commit ends a pipelined transaction: nothing to send when no statement
-// ran; else COMMIT, with the deferred INSERT before it.
+// ran; else COMMIT, with the deferred writes before it.
 func (t *tx) commit() error {
 	if t.err != nil {
 		return t.err
 	}
-	if !t.begun {
+	if !t.begun && len(t.deferred) == 0 {
 		return nil
 	}
 	if err := t.send(Batch{Commit: true}); err != nil {

@@ -14,6 +14,9 @@ func (t *tx) SavePublished(townID int64, kind, period string, data []byte, at ti
 	if data == nil {
 		data = []byte{}
 	}
+	if t.aheadOpen(townID, kind, period) {
+		t.ahead.open = false
+	}
 	res, err := t.exec(`INSERT INTO published (town_id, kind, period, data, at_ms) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (town_id, kind, period) DO NOTHING`, townID, kind, period, data, ms(at))
 	if err != nil {
@@ -29,6 +32,9 @@ func (t *tx) SavePublished(townID int64, kind, period string, data []byte, at ti
 
 // Published returns the frozen result of a period, or ENOTFOUND.
 func (t *tx) Published(townID int64, kind, period string) ([]byte, error) {
+	if t.aheadOpen(townID, kind, period) {
+		return nil, gridbot.Refuse(gridbot.ReasonNotPublished, period)
+	}
 	var data []byte
 	err := t.queryRow(`SELECT data FROM published WHERE town_id = $1 AND kind = $2 AND period = $3`,
 		townID, kind, period).Scan(&data)

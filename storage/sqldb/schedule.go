@@ -3,8 +3,8 @@ package sqldb
 import (
 	"database/sql"
 	"encoding/json"
-
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,7 +18,9 @@ const scheduleColumns = `town_id, notice_key, kind, ref, issue_no, threshold, su
 
 const scheduleParams = 17
 
-const scheduleSelect = `SELECT id, ` + scheduleColumns + ` FROM schedule`
+// scheduleSelect reads the columns of scheduleColumns after the id, and
+// then an issue row's plan (scheduleplan.go).
+const scheduleSelect = `SELECT id, ` + scheduleColumns + `, plan FROM schedule`
 
 // planChunk bounds the rows of one INSERT (17 parameters each).
 const planChunk = 500
@@ -35,24 +37,11 @@ func (t *tx) PlanNotices(ns []gridbot.Scheduled) (int, error) {
 		b.WriteString(` ON CONFLICT (town_id, notice_key) DO NOTHING`)
 		args := make([]any, 0, len(chunk)*scheduleParams)
 		for _, n := range chunk {
-			if n.Key == "" || n.Kind == "" || n.DueAt.IsZero() {
-				return added, fmt.Errorf("sqldb: plan notices: incomplete notice %+v", n)
-			}
-			state := n.State
-			if state == "" {
-				state = gridbot.NoticePlanned
-			}
-			to, err := json.Marshal(nonNil(n.To))
+			a, err := scheduleArgs(n)
 			if err != nil {
 				return added, err
 			}
-			planned := n.PlannedAt
-			if planned.IsZero() {
-				planned = n.DueAt
-			}
-			args = append(args, n.TownID, n.Key, n.Kind, n.Ref, nullID(n.IssueNo), n.Threshold, n.Subject,
-				planned.UnixMilli(), n.DueAt.UnixMilli(), ms(n.Deadline), ms(n.Expires), state, n.Reason,
-				string(to), n.Via, n.Text, ms(n.DoneAt))
+			args = append(args, a...)
 		}
 		res, err := t.exec(b.String(), args...)
 		if err != nil {
@@ -67,27 +56,59 @@ func (t *tx) PlanNotices(ns []gridbot.Scheduled) (int, error) {
 	return added, nil
 }
 
-func scanScheduled(r scanner) (gridbot.Scheduled, error) {
-	var n gridbot.Scheduled
-	var issue, deadline, expires, done sql.NullInt64
-	var planned, due int64
-	var to string
-	err := r.Scan(&n.ID, &n.TownID, &n.Key, &n.Kind, &n.Ref, &issue, &n.Threshold, &n.Subject, &planned, &due,
-		&deadline, &expires, &n.State, &n.Reason, &to, &n.Via, &n.Text, &done)
+// scheduleArgs are the values of n's scheduleColumns.
+func scheduleArgs(n gridbot.Scheduled) ([]any, error) {
+	if n.Key == "" || n.Kind == "" || n.DueAt.IsZero() {
+		return nil, fmt.Errorf("sqldb: plan notices: incomplete notice %+v", n)
+	}
+	state := n.State
+	if state == "" {
+		state = gridbot.NoticePlanned
+	}
+	to, err := json.Marshal(nonNil(n.To))
 	if err != nil {
-		return n, err
+		return nil, err
 	}
-	n.IssueNo = issue.Int64
-	n.PlannedAt, n.DueAt = time.UnixMilli(planned).In(gridbot.Zone), time.UnixMilli(due).In(gridbot.Zone)
-	n.Deadline, n.Expires, n.DoneAt = instant(deadline), instant(expires), instant(done)
-	if err := json.Unmarshal([]byte(to), &n.To); err != nil {
-		return n, fmt.Errorf("recipients of notice %d: %w", n.ID, err)
+	planned := n.PlannedAt
+	if planned.IsZero() {
+		planned = n.DueAt
 	}
-	return n, nil
+	return []any{n.TownID, n.Key, n.Kind, n.Ref, nullID(n.IssueNo), n.Threshold, n.Subject,
+		planned.UnixMilli(), n.DueAt.UnixMilli(), ms(n.Deadline), ms(n.Expires), state, n.Reason,
+		string(to), n.Via, n.Text, ms(n.DoneAt)}, nil
 }
 
-func (t *tx) scheduled(what, query string, args ...any) ([]gridbot.Scheduled, error) {
-	var out []gridbot.Scheduled
+// planned is a schedule row and the plan it carries ("" for none).
+type planned struct {
+	gridbot.Scheduled
+	plan string
+}
+
+func scanScheduled(r scanner) (planned, error) {
+	var p planned
+	n := &p.Scheduled
+	var issue, deadline, expires, done sql.NullInt64
+	var plan sql.NullString
+	var plannedAt, due int64
+	var to string
+	err := r.Scan(&n.ID, &n.TownID, &n.Key, &n.Kind, &n.Ref, &issue, &n.Threshold, &n.Subject, &plannedAt, &due,
+		&deadline, &expires, &n.State, &n.Reason, &to, &n.Via, &n.Text, &done, &plan)
+	if err != nil {
+		return p, err
+	}
+	p.plan = plan.String
+	n.IssueNo = issue.Int64
+	n.PlannedAt, n.DueAt = time.UnixMilli(plannedAt).In(gridbot.Zone), time.UnixMilli(due).In(gridbot.Zone)
+	n.Deadline, n.Expires, n.DoneAt = instant(deadline), instant(expires), instant(done)
+	if err := json.Unmarshal([]byte(to), &n.To); err != nil {
+		return p, fmt.Errorf("recipients of notice %d: %w", n.ID, err)
+	}
+	return p, nil
+}
+
+// scheduledRows runs a scheduleSelect query.
+func (t *tx) scheduledRows(what, query string, args ...any) ([]planned, error) {
+	var out []planned
 	err := t.queryAll(func(r scanner) error {
 		n, err := scanScheduled(r)
 		out = append(out, n)
@@ -99,6 +120,35 @@ func (t *tx) scheduled(what, query string, args ...any) ([]gridbot.Scheduled, er
 	return out, nil
 }
 
+// scheduled runs a scheduleSelect query for a listing: the notices an
+// issue's row carries in its plan are listed too, as planned (ID 0), and
+// the whole sorted by at (stable: ties in the query's order, then the plan's).
+func (t *tx) scheduled(what string, at func(gridbot.Scheduled) time.Time, query string, args ...any) ([]gridbot.Scheduled, error) {
+	rows, err := t.scheduledRows(what, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]gridbot.Scheduled, 0, len(rows))
+	carried := false
+	for _, r := range rows {
+		out = append(out, r.Scheduled)
+		if r.plan != "" {
+			ns, err := r.carried()
+			if err != nil {
+				return nil, t.fail(what, err)
+			}
+			out, carried = append(out, ns...), true
+		}
+	}
+	if carried {
+		sort.SliceStable(out, func(i, j int) bool { return at(out[i]).Before(at(out[j])) })
+	}
+	return out, nil
+}
+
+func plannedAt(n gridbot.Scheduled) time.Time { return n.PlannedAt }
+func dueAt(n gridbot.Scheduled) time.Time     { return n.DueAt }
+
 // DueNotices reads the partial index schedule_due: only planned rows, the
 // due ones first, so it reads what is due and no more. In PostgreSQL the
 // rows are locked, and skipped by another replica's call meanwhile.
@@ -106,8 +156,32 @@ func (t *tx) DueNotices(now time.Time, limit int) ([]gridbot.Scheduled, error) {
 	if limit < 1 {
 		return nil, fmt.Errorf("sqldb: due notices: limit %d", limit)
 	}
-	return t.scheduled("due notices", scheduleSelect+` WHERE state = $1 AND due_at_ms <= $2
-		ORDER BY due_at_ms, id LIMIT $3`+t.d.SkipLocked, gridbot.NoticePlanned, now.UnixMilli(), limit)
+	for round := 0; ; round++ {
+		if round > 3 { // each round clears the plans it found: cannot be
+			return nil, fmt.Errorf("sqldb: due notices: plans not expanded after %d rounds", round)
+		}
+		rows, err := t.scheduledRows("due notices", scheduleSelect+` WHERE state = $1 AND due_at_ms <= $2
+			ORDER BY due_at_ms, id LIMIT $3`+t.d.SkipLocked, gridbot.NoticePlanned, now.UnixMilli(), limit)
+		if err != nil {
+			return nil, err
+		}
+		// An issue's row that carries notices stores those due now as rows
+		// of their own first, and is read again with them (scheduleplan.go).
+		expanded := false
+		out := make([]gridbot.Scheduled, len(rows))
+		for i, r := range rows {
+			if r.plan != "" {
+				if err := t.expandPlan(r, now); err != nil {
+					return nil, err
+				}
+				expanded = true
+			}
+			out[i] = r.Scheduled
+		}
+		if !expanded {
+			return out, nil
+		}
+	}
 }
 
 // NextNoticeDue reads the first entry of schedule_due.
@@ -143,16 +217,16 @@ func (t *tx) FinishNotice(n gridbot.Scheduled) error {
 
 // IssueNotices returns one issue's notices.
 func (t *tx) IssueNotices(townID, issueNo int64) ([]gridbot.Scheduled, error) {
-	return t.scheduled("issue notices", scheduleSelect+` WHERE town_id = $1 AND issue_no = $2 ORDER BY planned_at_ms, id`,
+	return t.scheduled("issue notices", plannedAt, scheduleSelect+` WHERE town_id = $1 AND issue_no = $2 ORDER BY planned_at_ms, id`,
 		townID, issueNo)
 }
 
 // ScheduledNotices lists a town's notices.
 func (t *tx) ScheduledNotices(townID int64, state string) ([]gridbot.Scheduled, error) {
 	if state == "" {
-		return t.scheduled("scheduled notices", scheduleSelect+` WHERE town_id = $1 ORDER BY due_at_ms, id`, townID)
+		return t.scheduled("scheduled notices", dueAt, scheduleSelect+` WHERE town_id = $1 ORDER BY due_at_ms, id`, townID)
 	}
-	return t.scheduled("scheduled notices", scheduleSelect+` WHERE town_id = $1 AND state = $2 ORDER BY due_at_ms, id`,
+	return t.scheduled("scheduled notices", dueAt, scheduleSelect+` WHERE town_id = $1 AND state = $2 ORDER BY due_at_ms, id`,
 		townID, state)
 }
 

@@ -29,13 +29,16 @@ type tx struct {
 	conn *sql.Conn
 	d    Dialect
 	// A pipelined transaction (Dialect.Send, pipeline.go): BEGIN not sent yet
-	// until begun; jobID an outbox id taken with BEGIN for the reply job,
-	// whose INSERT waits in deferred to go with COMMIT; err the failure of a
-	// deferred statement sent early.
-	pipelined, begun, noDefer bool
-	jobID                     int64
-	deferred                  *Read
-	err                       error
+	// until begun; jobID an outbox id taken with BEGIN for the reply job;
+	// deferred the writes waiting to go with the next statement or COMMIT
+	// (the reply job's INSERT among them), sentDeferred whether some went
+	// already; err the failure of deferred writes sent early.
+	pipelined, begun, noDefer, sentDeferred bool
+	jobID                                   int64
+	deferred                                []Read
+	err                                     error
+	// ahead is what was read with the claim for the command (ahead.go).
+	ahead *ahead
 	// months gathers, by town, what the check-ins stored in this
 	// transaction add to checkin_months: saved once, before the summary is
 	// read and at commit (saveMonths), rather than by every call — an import
@@ -92,9 +95,9 @@ func (t *tx) queryRow(query string, args ...any) *sql.Row {
 // reads runs independent queries, each row scanned by its Row: in one
 // round trip where the engine can (Dialect.Reads), else one after another.
 // In a pipelined transaction the batch also carries the BEGIN, or the
-// deferred INSERT, not sent yet.
+// deferred writes, not sent yet.
 func (t *tx) reads(rs ...Read) error {
-	if t.pipelined && (!t.begun || t.deferred != nil) {
+	if t.pipelined && (!t.begun || len(t.deferred) > 0) {
 		return t.send(Batch{Reads: rs})
 	}
 	if t.d.Reads != nil && t.conn != nil && len(rs) > 1 {

@@ -11,7 +11,7 @@ import (
 // message and reads its sender at once (sqldb: one statement on PostgreSQL,
 // two on SQLite).
 type senderClaimer interface {
-	ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string) (gridbot.Person, error)
+	ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string, a gridbot.Ahead) (gridbot.Person, error)
 }
 
 // testClaimMessageFrom: the claim and the sender's row together say what
@@ -29,22 +29,22 @@ func testClaimMessageFrom(t *testing.T, s gridbot.Store) {
 		}
 		want, err := tx.PersonByUserID(a.ID, "U002")
 		must(t, err)
-		got, err := sc.ClaimMessageFrom(a.ID, "wecom", "c-1", now, "U002")
+		got, err := sc.ClaimMessageFrom(a.ID, "wecom", "c-1", now, "U002", gridbot.Ahead{})
 		must(t, err)
 		if got != want {
 			t.Errorf("sender %+v, want %+v", got, want)
 		}
-		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-1", now, "U002")
+		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-1", now, "U002", gridbot.Ahead{})
 		wantCode(t, err, gridbot.ECONFLICT)
 		wantCode(t, tx.ClaimMessage(a.ID, "wecom", "c-1", now), gridbot.ECONFLICT)
-		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-2", now, "nobody")
+		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-2", now, "nobody", gridbot.Ahead{})
 		wantCode(t, err, gridbot.ENOTFOUND)
-		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-2", now, "nobody")
+		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-2", now, "nobody", gridbot.Ahead{})
 		wantCode(t, err, gridbot.ECONFLICT) // the first took the claim
-		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-2", now, "U002")
+		_, err = sc.ClaimMessageFrom(a.ID, "wecom", "c-2", now, "U002", gridbot.Ahead{})
 		wantCode(t, err, gridbot.ECONFLICT)
 		// Another town's message of the same id is its own.
-		got, err = sc.ClaimMessageFrom(b.ID, "wecom", "c-1", now, "U002")
+		got, err = sc.ClaimMessageFrom(b.ID, "wecom", "c-1", now, "U002", gridbot.Ahead{})
 		must(t, err)
 		if got.TownID != b.ID || got.UserID != "U002" {
 			t.Errorf("town b's sender %+v", got)
@@ -52,7 +52,7 @@ func testClaimMessageFrom(t *testing.T, s gridbot.Store) {
 		return nil
 	})
 	err := s.Update(ctx, func(tx gridbot.Tx) error {
-		_, err := tx.(senderClaimer).ClaimMessageFrom(a.ID, "wecom", "c-2", now, "U001")
+		_, err := tx.(senderClaimer).ClaimMessageFrom(a.ID, "wecom", "c-2", now, "U001", gridbot.Ahead{})
 		return err
 	})
 	wantCode(t, err, gridbot.ECONFLICT)

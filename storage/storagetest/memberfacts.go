@@ -66,6 +66,29 @@ func testMemberFacts(t *testing.T, s gridbot.Store) {
 		}
 		return nil
 	})
+	// Beside the facts: the member's exclusions of the period's months and
+	// their base points of the month before.
+	update(t, s, func(tx gridbot.Tx) error {
+		return tx.AddExclusion(gridbot.Exclusion{TownID: town, Month: "2026-10", UserID: "B", Reason: "综合表现", By: "O", At: at("2026-10-20 09:00:00.000")})
+	})
+	view(t, s, func(tx gridbot.Tx) error {
+		f, err := tx.MemberFacts(town, "B", from, at("2026-10-21 00:00:00.000"), rules.IssueLookback())
+		if err != nil {
+			return err
+		}
+		if len(f.Exclusions) != 1 || f.Exclusions[0].Reason != "综合表现" || f.Exclusions[0].Month != "2026-10" {
+			t.Errorf("exclusions %+v", f.Exclusions)
+		}
+		if len(f.PriorBasePoints) != 1 || f.PriorBasePoints[0].Month != "2026-09" || f.PriorBasePoints[0].Points != 35 ||
+			len(f.BasePoints) != 1 || f.BasePoints[0].Month != "2026-10" {
+			t.Errorf("base points %+v, before %+v", f.BasePoints, f.PriorBasePoints)
+		}
+		f, err = tx.MemberFacts(town, "A", from, to, rules.IssueLookback())
+		if err == nil && len(f.Exclusions) != 0 {
+			t.Errorf("A's exclusions %+v", f.Exclusions)
+		}
+		return err
+	})
 }
 
 func memberOf(res *scoring.MonthResult, userID string) *scoring.MemberResult {

@@ -29,6 +29,8 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"CheckinsBulk", testCheckinsBulk},
 		{"MessageIDs", testMessageIDs},
 		{"ClaimMessageFrom", testClaimMessageFrom},
+		{"ClaimAhead", testClaimAhead},
+		{"PlanIssue", testPlanIssue},
 		{"Numbering", testNumbering},
 		{"IssueLifecycle", testIssueLifecycle},
 		{"DeliberationConfirm", testDeliberationConfirm},

@@ -72,6 +72,15 @@ type Web interface {
 	Images(townID int64, kind string, no int64) ([]Image, error)
 	// Image returns one photo with its data; ENOTFOUND otherwise.
 	Image(townID, id int64) (Image, error)
+	// RecordImages lists the photos of many records of one kind at once
+	// (the office's page of activities), without their data and time (At is
+	// zero): by record number, each record's oldest first; records without
+	// any are absent.
+	RecordImages(townID int64, kind string, nos []int64) (map[int64][]Image, error)
+	// Activities returns the town's collective activities of [from, to) that
+	// were not withdrawn, with their participants, newest first, at most
+	// limit of them; gridID 0 means every grid.
+	Activities(townID, gridID int64, from, to time.Time, limit int) ([]Activity, error)
 	// AddLogin keeps a one-time login link's hash until expires.
 	AddLogin(hash string, s WebSession) error
 	// UseLogin spends a login link as at now: ENOTFOUND when it is unknown,

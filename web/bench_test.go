@@ -22,8 +22,9 @@ import (
 	"gridbot/web"
 )
 
-// BenchmarkWeb serves the villager page and the dashboard's ranking of a
-// 580-person town (73 grids of 8, 5 office, a month of check-ins) on SQLite
+// BenchmarkWeb serves the villager page, the dashboard's ranking and its
+// month of activities of a 580-person town (73 grids of 8, 5 office, a month
+// of check-ins, 432 activities, 144 of them with a photo) on SQLite
 // over real connections, as an open loop: requests are due at a fixed rate
 // (GRIDBOT_BENCH_RATE, default 500/s) for GRIDBOT_BENCH_SECONDS (10) whether
 // or not the server keeps up, and latency runs from each request's due time.
@@ -50,6 +51,7 @@ func BenchmarkWeb(b *testing.B) {
 			if err != nil {
 				return err
 			}
+			var people []string
 			for k := 0; k < 8 && n < 575; k++ {
 				n++
 				role := gridbot.RoleMember
@@ -64,10 +66,27 @@ func BenchmarkWeb(b *testing.B) {
 				if _, err := tx.SetMembership(t.ID, p.ID, gr.ID, role, time.Time{}); err != nil {
 					return err
 				}
+				people = append(people, p.UserID)
 				for day := 1; day <= 24; day++ {
 					at := time.Date(2026, 10, day, 8, n%50, 0, 0, gridbot.Zone)
 					if err := tx.AddCheckin(&gridbot.Checkin{TownID: t.ID, UserID: p.UserID, At: at, Day: gridbot.Day(at),
 						Source: "import", Record: gridbot.Record{RecordedBy: "cli", RecordedAt: at}}); err != nil {
+						return err
+					}
+				}
+			}
+			// Six activities of the grid's in the month (about 430 in all,
+			// a busy month), every third with a photo.
+			for k := range 6 * min(len(people), 1) {
+				at := time.Date(2026, 10, 1+k*4, 15, g%60, 0, 0, gridbot.Zone)
+				a := gridbot.Activity{TownID: t.ID, GridID: gr.ID, Category: gridbot.ActivityCategories[k%5], Content: "入户走访，宣传防诈骗知识",
+					Leader: people[0], Participants: people, At: at, Record: gridbot.Record{RecordedBy: people[0], RecordedAt: at}}
+				if err := tx.AddActivity(&a); err != nil {
+					return err
+				}
+				if k%3 == 0 {
+					if err := tx.AddImage(&gridbot.Image{TownID: t.ID, Kind: gridbot.KindActivity, No: a.No, Mime: "image/jpeg",
+						Width: 1600, Height: 1200, Data: make([]byte, 200<<10), At: at}); err != nil {
 						return err
 					}
 				}
@@ -105,8 +124,15 @@ func BenchmarkWeb(b *testing.B) {
 	defer hs.Close()
 	_ = townID
 	rate, secs := envInt("GRIDBOT_BENCH_RATE", 500), envInt("GRIDBOT_BENCH_SECONDS", 10)
-	for _, c := range []struct{ name, path string }{{"villager", "/v/" + token}, {"ranking", "/office"}} {
+	// The page of activities is the office's (five people), 432 rows: at
+	// its own rate (GRIDBOT_BENCH_ACTIVITIES_RATE, default 20/s).
+	for _, c := range []struct {
+		name, path string
+		rate       int
+	}{{"villager", "/v/" + token, rate}, {"ranking", "/office", rate},
+		{"activities", "/office/activities", envInt("GRIDBOT_BENCH_ACTIVITIES_RATE", 20)}} {
 		b.Run(c.name, func(b *testing.B) {
+			rate := c.rate
 			for range b.N {
 				openLoop(b, hs.URL+c.path, session, rate, 2*time.Second) // warm-up
 				r := openLoop(b, hs.URL+c.path, session, rate, time.Duration(secs)*time.Second)

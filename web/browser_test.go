@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,7 +79,7 @@ func shot(t *testing.T, ctx context.Context, name string, full bool) {
 // TestBrowser runs the loop in chromium on a phone and on a desktop: a
 // villager reports with a photo, the grid sees it in 问题, the leader
 // dispatches and the member closes it in chat, the villager rates it, the
-// office logs in once and sees the rating, keeps a member out of a month's
+// office logs in once and sees the rating and an activity's photo, keeps a member out of a month's
 // ranking by its button (取消排名) and puts him back (恢复排名), and publishes
 // the month through its preview; a second use of the link and a form
 // without its token are refused; an HTML payload stays text.
@@ -178,6 +182,24 @@ func TestBrowser(t *testing.T) {
 				}
 				shot(t, ctx, "poster.png", false)
 			}
+			// An activity logged in chat with a picture: on the office's page
+			// of the month's activities, its photo loaded.
+			s.tw.P.Images = onePicture{scene(t)}
+			m := s.tw.Msg("2026-10-05 11:30", bottest.Leader1, "活动 宣传 海滨路入户宣传防诈骗 @王海")
+			m.Images = []gridbot.ImageRef{{Source: "test", Ref: "x"}}
+			if r := s.tw.P.Process(context.Background(), m); !strings.Contains(bottest.Reply(r), "已将图片附到 活动#1") {
+				t.Fatalf("活动 with a picture: %q", bottest.Reply(r))
+			}
+			do(chromedp.Click(`nav.office a[href="/office/activities"]`), chromedp.WaitVisible(`#activities img`))
+			if acts := text(`#activities`); !strings.Contains(acts, "活动#1") || !strings.Contains(acts, "2 人：陈强、王海") {
+				t.Errorf("activities: %q", acts)
+			}
+			if loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('#activities img')].every(i => i.complete && i.naturalWidth > 0)`)); err != nil || !loaded || count(`#activities img`) != 1 {
+				t.Errorf("the activity's photo did not load: %v %v", loaded, err)
+			}
+			if !vp.mobile {
+				shot(t, ctx, "activities.png", false)
+			}
 			// The office keeps 陈强 out of September's ranking by the button:
 			// the places below move up, the card of the excluded says why;
 			// 恢复排名 puts him back.
@@ -242,4 +264,27 @@ func TestBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scene is a picture as a member might send of an activity: sky, sea, a red
+// banner.
+func scene(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 1200, 900))
+	for y := range 900 {
+		for x := range 1200 {
+			c := color.RGBA{150, 200, 240, 255} // sky
+			switch {
+			case y > 560:
+				c = color.RGBA{40, 110, 170, 255} // sea
+			case x > 300 && x < 900 && y > 200 && y < 330:
+				c = color.RGBA{192, 57, 43, 255} // banner
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

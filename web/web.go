@@ -9,9 +9,9 @@
 //   - The office dashboard (/office), entered by the one-time link that 后台
 //     sends in chat, then a session cookie: the month's live ranking (package
 //     present), the grids' 网格运行指数 as a table and SVG charts, open issues,
-//     notices, the audit log, export through the same code as the command
-//     line, and 发布 (preview, 确认发布), 取消排名 and 恢复排名 through the
-//     chat's (package review).
+//     the month's activities with their photos, notices, the audit log,
+//     export through the same code as the command line, and 发布 (preview,
+//     确认发布), 取消排名 and 恢复排名 through the chat's (package review).
 //
 // Pages are html/template with everything embedded: no build step, no CDN,
 // and no JavaScript needed (a few lines help where there is some).
@@ -114,6 +114,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /office/index", s.office(s.indexPage))
 	mux.HandleFunc("GET /office/index.svg", s.office(s.indexChart))
 	mux.HandleFunc("GET /office/issues", s.office(s.issuesPage))
+	mux.HandleFunc("GET /office/activities", s.office(s.activitiesPage))
 	mux.HandleFunc("GET /office/notices", s.office(s.noticesPage))
 	mux.HandleFunc("GET /office/audit", s.office(s.auditPage))
 	mux.HandleFunc("GET /office/posters", s.office(s.posters))

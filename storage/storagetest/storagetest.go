@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) gridbot.Store) {
 		{"DuplicateGuard", testDuplicateGuard},
 		{"RecordImages", testRecordImages},
 		{"RecordImagesRace", testRecordImagesRace},
+		{"Activities", testActivities},
 		{"RecordedIn", testRecordedIn},
 		{"Review", testReview},
 		{"BasePoints", testBasePoints},

@@ -176,8 +176,17 @@ func (s *Server) issuesPage(w http.ResponseWriter, r *http.Request, ss *session)
 		for _, p := range people {
 			names[p.UserID] = p.Name
 		}
+		// One query for every open issue's photos (times are not shown).
+		nos := make([]int64, len(open))
+		for k, i := range open {
+			nos[k] = i.No
+		}
+		photos, err := tx.RecordImages(ss.TownID, gridbot.KindIssue, nos)
+		if err != nil {
+			return err
+		}
 		for _, i := range open {
-			oi := openIssue{Issue: i, Grid: gname[i.GridID], Names: names}
+			oi := openIssue{Issue: i, Grid: gname[i.GridID], Names: names, Images: photos[i.No]}
 			if i.Dispatched() {
 				oi.Due = rules.CloseDeadline(i.ReportedAt)
 			} else {
@@ -185,9 +194,6 @@ func (s *Server) issuesPage(w http.ResponseWriter, r *http.Request, ss *session)
 			}
 			oi.Overdue = now.After(oi.Due)
 			oi.Left = countdown(oi.Due.Sub(now))
-			if oi.Images, err = tx.Images(ss.TownID, gridbot.KindIssue, i.No); err != nil {
-				return err
-			}
 			if tr, err := tx.TrackingByIssue(ss.TownID, i.No); err == nil {
 				oi.Tracking = &tr
 			} else if gridbot.ErrorCode(err) != gridbot.ENOTFOUND {

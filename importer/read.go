@@ -134,21 +134,15 @@ func ReadXLSX(r io.Reader) (*Table, error) {
 func newTable(records [][]string, lines []int) (*Table, error) {
 	t := &Table{}
 	for i, rec := range records {
-		empty := true
-		for j := range rec {
-			rec[j] = trim(rec[j])
-			if rec[j] != "" {
-				empty = false
-			}
-		}
-		if empty {
+		row, ok := trimRow(rec, lines[i])
+		if !ok {
 			continue
 		}
 		if t.Header == nil {
-			t.Header = rec
+			t.Header = row.Cells
 			continue
 		}
-		t.Rows = append(t.Rows, Row{Line: lines[i], Cells: rec})
+		t.Rows = append(t.Rows, row)
 	}
 	if t.Header == nil {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "文件是空的：第一行应为表头。")

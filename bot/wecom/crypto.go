@@ -100,22 +100,9 @@ func Decrypt(key []byte, encrypt string) (msg []byte, receiveID string, err erro
 	if len(pt) == 0 || len(pt)%blockSize != 0 {
 		return nil, "", fmt.Errorf("%w: ciphertext of %d bytes is not a positive multiple of %d", ErrDecrypt, len(pt), blockSize)
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, "", fmt.Errorf("%w: %v", ErrDecrypt, err)
+	if pt, err = openCBC(key, pt, pt); err != nil {
+		return nil, "", err
 	}
-	cipher.NewCBCDecrypter(block, key[:aes.BlockSize]).CryptBlocks(pt, pt)
-
-	pad := int(pt[len(pt)-1])
-	if pad < 1 || pad > blockSize {
-		return nil, "", fmt.Errorf("%w: bad padding", ErrDecrypt)
-	}
-	for _, b := range pt[len(pt)-pad:] {
-		if int(b) != pad {
-			return nil, "", fmt.Errorf("%w: bad padding", ErrDecrypt)
-		}
-	}
-	pt = pt[:len(pt)-pad]
 	if len(pt) < headerSize {
 		return nil, "", fmt.Errorf("%w: plaintext too short", ErrDecrypt)
 	}
@@ -125,6 +112,29 @@ func Decrypt(key []byte, encrypt string) (msg []byte, receiveID string, err erro
 	}
 	end := headerSize + int(size)
 	return pt[headerSize:end:end], string(pt[end:]), nil
+}
+
+// openCBC decrypts src into dst (the same slice to decrypt in place) with
+// AES-256-CBC, IV = key[:16], and removes the PKCS#7 padding of up to
+// blockSize bytes: the scheme of the callbacks (Decrypt) and of the smart
+// robot's pictures (DecryptMedia). The key is 32 bytes and src a positive
+// multiple of aes.BlockSize (the callers check); failures wrap ErrDecrypt.
+func openCBC(key, dst, src []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
+	}
+	cipher.NewCBCDecrypter(block, key[:aes.BlockSize]).CryptBlocks(dst, src)
+	pad := int(dst[len(dst)-1])
+	if pad < 1 || pad > blockSize || pad > len(dst) {
+		return nil, fmt.Errorf("%w: bad padding", ErrDecrypt)
+	}
+	for _, b := range dst[len(dst)-pad:] {
+		if int(b) != pad {
+			return nil, fmt.Errorf("%w: bad padding", ErrDecrypt)
+		}
+	}
+	return dst[:len(dst)-pad], nil
 }
 
 // Encrypt seals msg for WeCom (the inverse of Decrypt), reading the 16

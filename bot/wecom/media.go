@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/aes"
-	"crypto/cipher"
 	"errors"
 	"fmt"
 	"io"
@@ -30,22 +29,7 @@ func DecryptMedia(key, data []byte) ([]byte, error) {
 	if len(data) == 0 || len(data)%aes.BlockSize != 0 {
 		return nil, fmt.Errorf("%w: %d bytes is not a positive multiple of %d", ErrDecrypt, len(data), aes.BlockSize)
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
-	}
-	pt := make([]byte, len(data))
-	cipher.NewCBCDecrypter(block, key[:aes.BlockSize]).CryptBlocks(pt, data)
-	pad := int(pt[len(pt)-1])
-	if pad < 1 || pad > blockSize || pad > len(pt) {
-		return nil, fmt.Errorf("%w: bad padding", ErrDecrypt)
-	}
-	for _, b := range pt[len(pt)-pad:] {
-		if int(b) != pad {
-			return nil, fmt.Errorf("%w: bad padding", ErrDecrypt)
-		}
-	}
-	return pt[:len(pt)-pad], nil
+	return openCBC(key, make([]byte, len(data)), data)
 }
 
 // FetchRobotImage downloads a smart robot picture from its URL (a plain GET,

@@ -269,3 +269,24 @@ func fmtTime(t time.Time) string {
 	}
 	return t.In(gridbot.Zone).Format("1月2日 15:04")
 }
+
+// gridNames maps the grids' ids to their names.
+func gridNames(grids []gridbot.Grid) map[int64]string {
+	m := make(map[int64]string, len(grids))
+	for _, g := range grids {
+		m[g.ID] = g.Name
+	}
+	return m
+}
+
+// personNames adds the people's user ids and names to m (a new map when nil)
+// and returns it.
+func personNames(people []gridbot.Person, m map[string]string) map[string]string {
+	if m == nil {
+		m = make(map[string]string, len(people))
+	}
+	for _, p := range people {
+		m[p.UserID] = p.Name
+	}
+	return m
+}

@@ -21,6 +21,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -189,7 +190,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p page) 
 		return
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write([]byte(b.String()))
+	_, _ = io.WriteString(w, b.String()) // no copy of the page
 }
 
 // message is a page that only says something: a refusal, an error.

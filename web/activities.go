@@ -57,22 +57,16 @@ func (s *Server) activitiesPage(w http.ResponseWriter, r *http.Request, ss *sess
 			return err
 		}
 		v.Grids = grids
-		gname := map[int64]string{}
+		gname := gridNames(grids)
 		want, _ := strconv.ParseInt(r.URL.Query().Get("grid"), 10, 64)
-		for _, g := range grids {
-			gname[g.ID] = g.Name
-			if g.ID == want { // another town's grid, or none: every grid
-				v.Grid, v.GridName = g.ID, g.Name
-			}
+		if n, ok := gname[want]; ok { // another town's grid, or none: every grid
+			v.Grid, v.GridName = want, n
 		}
 		people, err := tx.People(ss.TownID)
 		if err != nil {
 			return err
 		}
-		names := make(map[string]string, len(people))
-		for _, p := range people {
-			names[p.UserID] = p.Name
-		}
+		names := personNames(people, nil)
 		name := func(id string) string {
 			if n, ok := names[id]; ok {
 				return n

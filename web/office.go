@@ -164,18 +164,12 @@ func (s *Server) issuesPage(w http.ResponseWriter, r *http.Request, ss *session)
 		if err != nil {
 			return err
 		}
-		gname := map[int64]string{}
-		for _, g := range grids {
-			gname[g.ID] = g.Name
-		}
+		gname := gridNames(grids)
 		people, err := tx.People(ss.TownID)
 		if err != nil {
 			return err
 		}
-		names := map[string]string{gridbot.Villager: gridbot.Villager}
-		for _, p := range people {
-			names[p.UserID] = p.Name
-		}
+		names := personNames(people, map[string]string{gridbot.Villager: gridbot.Villager})
 		// One query for every open issue's photos (times are not shown).
 		nos := make([]int64, len(open))
 		for k, i := range open {

@@ -21,6 +21,7 @@ import (
 	"context"
 	"embed"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -189,7 +190,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p page) 
 		return
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write([]byte(b.String()))
+	_, _ = io.WriteString(w, b.String()) // no copy of the page
 }
 
 // message is a page that only says something: a refusal, an error.
@@ -268,4 +269,25 @@ func fmtTime(t time.Time) string {
 		return ""
 	}
 	return t.In(gridbot.Zone).Format("1月2日 15:04")
+}
+
+// gridNames maps the grids' ids to their names.
+func gridNames(grids []gridbot.Grid) map[int64]string {
+	m := make(map[int64]string, len(grids))
+	for _, g := range grids {
+		m[g.ID] = g.Name
+	}
+	return m
+}
+
+// personNames adds the people's user ids and names to m (a new map when nil)
+// and returns it.
+func personNames(people []gridbot.Person, m map[string]string) map[string]string {
+	if m == nil {
+		m = make(map[string]string, len(people))
+	}
+	for _, p := range people {
+		m[p.UserID] = p.Name
+	}
+	return m
 }

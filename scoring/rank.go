@@ -76,6 +76,23 @@ func rankMonth(r *Rules, list []*memberAcc) {
 	}
 }
 
+// sortRanked lists a month's members by place, the unplaced last, and by
+// user id within a place.
+func sortRanked(list []*memberAcc) {
+	slices.SortFunc(list, func(x, y *memberAcc) int {
+		switch {
+		case x.Rank != nil && y.Rank != nil && *x.Rank != *y.Rank:
+			return *x.Rank - *y.Rank
+		case (x.Rank == nil) != (y.Rank == nil):
+			if x.Rank == nil {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(x.UserID, y.UserID)
+	})
+}
+
 // competition ranks n things ("1224" competition ranking): order compares two
 // by merit (negative: i before j; 0: tied), and by tells apart tied ones for a
 // stable listing. It returns each one's place and whether it shares it.

@@ -35,6 +35,11 @@ func (t tieKeys) get(key string) int {
 	return 0
 }
 
+// ties are a member's counts R-RANK-TIE compares.
+func (mr *MemberResult) ties() tieKeys {
+	return tieKeys{mr.CheckinDays, mr.IssuesClosed, mr.Activities}
+}
+
 // rRankTie is R-RANK-TIE: it orders two members of equal points by the
 // tie-break keys in the rules' order, more first. 0 means still tied.
 func rRankTie(r *Rules, x, y tieKeys) int {
@@ -60,14 +65,11 @@ func rankMonth(r *Rules, list []*memberAcc) {
 			el = append(el, a)
 		}
 	}
-	keys := func(a *memberAcc) tieKeys {
-		return tieKeys{a.CheckinDays, a.IssuesClosed, a.Activities}
-	}
 	places, ties := competition(len(el), func(i, j int) int {
 		if c := cmp.Compare(cents(el[j].Total), cents(el[i].Total)); c != 0 {
 			return c
 		}
-		return rRankTie(r, keys(el[i]), keys(el[j]))
+		return rRankTie(r, el[i].ties(), el[j].ties())
 	}, func(i, j int) int { return strings.Compare(el[i].UserID, el[j].UserID) })
 	for i, a := range el {
 		p := places[i]

@@ -1,10 +1,5 @@
 package scoring
 
-import (
-	"slices"
-	"strings"
-)
-
 // Exclude keeps the members named in reasons (user id → the office's
 // reason) out of the month's ranking (取消排名, 综合表现) and ranks the others
 // again: the places below an excluded member move up. Their points, items
@@ -22,18 +17,7 @@ func Exclude(r *Rules, res *MonthResult, reasons map[string]string) {
 		return
 	}
 	rankMonth(r, list)
-	slices.SortFunc(list, func(x, y *memberAcc) int {
-		switch {
-		case x.Rank != nil && y.Rank != nil && *x.Rank != *y.Rank:
-			return *x.Rank - *y.Rank
-		case (x.Rank == nil) != (y.Rank == nil):
-			if x.Rank == nil {
-				return 1
-			}
-			return -1
-		}
-		return strings.Compare(x.UserID, y.UserID)
-	})
+	sortRanked(list)
 	for i, a := range list {
 		res.Members[i] = a.MemberResult
 	}

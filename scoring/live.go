@@ -213,8 +213,7 @@ func rankLive(r *Rules, list []*MemberResult) {
 		if c := cmp.Compare(cents(list[j].LivePoints), cents(list[i].LivePoints)); c != 0 {
 			return c
 		}
-		return rRankTie(r, tieKeys{list[i].CheckinDays, list[i].IssuesClosed, list[i].Activities},
-			tieKeys{list[j].CheckinDays, list[j].IssuesClosed, list[j].Activities})
+		return rRankTie(r, list[i].ties(), list[j].ties())
 	}, func(i, j int) int { return strings.Compare(list[i].UserID, list[j].UserID) })
 	for i, mr := range list {
 		p := places[i]
@@ -260,7 +259,7 @@ func PlaceLive(r *Rules, town *MonthResult, me MemberResult) MemberResult {
 	if !town.Open() || me.Excluded != "" {
 		return me // an excluded member (取消排名) has no place, not even a provisional one
 	}
-	mine := tieKeys{me.CheckinDays, me.IssuesClosed, me.Activities}
+	mine := me.ties()
 	place := 1
 	for i := range town.Members {
 		o := &town.Members[i]
@@ -269,7 +268,7 @@ func PlaceLive(r *Rules, town *MonthResult, me MemberResult) MemberResult {
 		}
 		c := cmp.Compare(cents(me.LivePoints), cents(o.LivePoints))
 		if c == 0 {
-			c = -rRankTie(r, mine, tieKeys{o.CheckinDays, o.IssuesClosed, o.Activities})
+			c = -rRankTie(r, mine, o.ties())
 		}
 		switch {
 		case c < 0:

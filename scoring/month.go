@@ -332,18 +332,7 @@ func (m *monthRun) finish(res *MonthResult) {
 		list = append(list, a)
 	}
 	rankMonth(m.r, list)
-	slices.SortFunc(list, func(x, y *memberAcc) int {
-		switch {
-		case x.Rank != nil && y.Rank != nil && *x.Rank != *y.Rank:
-			return *x.Rank - *y.Rank
-		case (x.Rank == nil) != (y.Rank == nil):
-			if x.Rank == nil {
-				return 1
-			}
-			return -1
-		}
-		return strings.Compare(x.UserID, y.UserID)
-	})
+	sortRanked(list)
 	res.Members = make([]MemberResult, 0, len(list))
 	for _, a := range list {
 		res.Members = append(res.Members, a.MemberResult)

@@ -35,6 +35,11 @@ func (t tieKeys) get(key string) int {
 	return 0
 }
 
+// ties are a member's counts R-RANK-TIE compares.
+func (mr *MemberResult) ties() tieKeys {
+	return tieKeys{mr.CheckinDays, mr.IssuesClosed, mr.Activities}
+}
+
 // rRankTie is R-RANK-TIE: it orders two members of equal points by the
 // tie-break keys in the rules' order, more first. 0 means still tied.
 func rRankTie(r *Rules, x, y tieKeys) int {
@@ -60,20 +65,34 @@ func rankMonth(r *Rules, list []*memberAcc) {
 			el = append(el, a)
 		}
 	}
-	keys := func(a *memberAcc) tieKeys {
-		return tieKeys{a.CheckinDays, a.IssuesClosed, a.Activities}
-	}
 	places, ties := competition(len(el), func(i, j int) int {
 		if c := cmp.Compare(cents(el[j].Total), cents(el[i].Total)); c != 0 {
 			return c
 		}
-		return rRankTie(r, keys(el[i]), keys(el[j]))
+		return rRankTie(r, el[i].ties(), el[j].ties())
 	}, func(i, j int) int { return strings.Compare(el[i].UserID, el[j].UserID) })
 	for i, a := range el {
 		p := places[i]
 		a.Rank, a.Tie = &p, ties[i]
 		a.Tier, a.RewardYuan = rRankTier(r, p)
 	}
+}
+
+// sortRanked lists a month's members by place, the unplaced last, and by
+// user id within a place.
+func sortRanked(list []*memberAcc) {
+	slices.SortFunc(list, func(x, y *memberAcc) int {
+		switch {
+		case x.Rank != nil && y.Rank != nil && *x.Rank != *y.Rank:
+			return *x.Rank - *y.Rank
+		case (x.Rank == nil) != (y.Rank == nil):
+			if x.Rank == nil {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(x.UserID, y.UserID)
+	})
 }
 
 // competition ranks n things ("1224" competition ranking): order compares two

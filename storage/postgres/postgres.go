@@ -48,34 +48,7 @@ var Dialect = sqldb.Dialect{
 // transaction's connection (one round trip instead of one each) and scans
 // their rows in order. Inside the open transaction the batch is part of it.
 func reads(ctx context.Context, c *sql.Conn, rs []sqldb.Read) error {
-	return c.Raw(func(dc any) error {
-		conn := dc.(*stdlib.Conn).Conn()
-		b := &pgx.Batch{}
-		for _, r := range rs {
-			b.Queue(r.Query, r.Args...)
-		}
-		br := conn.SendBatch(ctx, b)
-		for _, r := range rs {
-			rows, err := br.Query()
-			if err != nil {
-				br.Close()
-				return err
-			}
-			for rows.Next() {
-				if err := r.Row(rows); err != nil {
-					rows.Close()
-					br.Close()
-					return err
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				br.Close()
-				return err
-			}
-		}
-		return br.Close()
-	})
+	return send(ctx, c, sqldb.Batch{Reads: rs})
 }
 
 // send sends b to PostgreSQL in one pipelined batch on c (sqldb.Batch):

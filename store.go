@@ -115,12 +115,21 @@ type Claims interface {
 // LastRecorded (when DupKey is set). A store that sends statements in
 // batches (PostgreSQL) may read both with the message's claim, in one round
 // trip, and answer the command's own calls from what it read, until the
-// transaction writes what they read.
+// transaction writes what they read. Makes is the kind of numbered record
+// the command records, if any: such a store may then take the record's id
+// in the same round trip and send its numbered INSERT with COMMIT. Member,
+// when set, is whose MemberFacts the command reads first (积分 of oneself),
+// with the arguments it will pass.
 type Ahead struct {
 	Month    string
 	DupUser  string
 	DupKey   string
 	DupSince time.Time
+	Makes    string
+
+	Member               string
+	MemberFrom, MemberTo time.Time
+	Lookback             time.Duration
 }
 
 // Checkins are the daily check-ins (打卡).

@@ -123,12 +123,20 @@ func (h *Handler) Run(ctx context.Context, tx gridbot.Tx, msg gridbot.Message, s
 // guard's look-up. The pipeline hands it to the message's claim, which may
 // read both in the same round trip.
 func (h *Handler) Ahead(m gridbot.Message, call *Call) gridbot.Ahead {
-	var a gridbot.Ahead
+	a := gridbot.Ahead{Makes: call.Cmd.Makes}
 	if dated[call.Cmd.Name] {
 		a.Month = gridbot.Month(m.At)
 	}
 	if call.Cmd.Makes != "" && m.SenderID != gridbot.Villager {
 		a.DupUser, a.DupKey, a.DupSince = m.SenderID, dupKey(call), m.At.Add(-dupWindow)
+	}
+	// 积分 of oneself in a month under way reads the sender's facts
+	// (results.Member) first.
+	if call.Cmd.Name == "积分" && len(call.Words) == 0 && len(call.Mentions) == 0 {
+		if from, to, err := scoring.MonthBounds(gridbot.Month(m.At)); err == nil && m.At.Before(to) {
+			a.Member, a.MemberFrom, a.MemberTo = m.SenderID, from, results.ReadTo(from, to, m.At)
+			a.Lookback = h.Rules.IssueLookback()
+		}
 	}
 	return a
 }

@@ -27,7 +27,7 @@ func Member(tx Tx, board *Board, townID int64, rules *scoring.Rules, month, user
 			return find(res, userID), res, true, nil
 		}
 	}
-	f, err := tx.MemberFacts(townID, userID, from, readTo(from, to, at), rules.IssueLookback())
+	f, err := tx.MemberFacts(townID, userID, from, ReadTo(from, to, at), rules.IssueLookback())
 	if err != nil {
 		return nil, nil, false, err
 	}

@@ -84,11 +84,11 @@ func live(tx Tx, townID int64, rules *scoring.Rules, month string, at time.Time)
 // passed by at, back as far as the rules' deadlines reach. Stores keep
 // milliseconds, so the period ends at the next one.
 func monthFacts(tx gridbot.Periods, townID int64, rules *scoring.Rules, from, to, at time.Time) (*gridbot.Facts, error) {
-	return tx.PeriodFacts(townID, from, readTo(from, to, at), rules.IssueLookback())
+	return tx.PeriodFacts(townID, from, ReadTo(from, to, at), rules.IssueLookback())
 }
 
-// readTo is the end of the read of [from, to) as at at (monthFacts).
-func readTo(from, to, at time.Time) time.Time {
+// ReadTo is the end of the read of [from, to) as at at (monthFacts, Member).
+func ReadTo(from, to, at time.Time) time.Time {
 	if end := at.Truncate(time.Millisecond).Add(time.Millisecond); !at.IsZero() && from.Before(end) && end.Before(to) {
 		return end
 	}

@@ -25,6 +25,11 @@ type ahead struct {
 	ref       string
 	at        time.Time
 	err       error
+	// issueID: an id of the issues table taken for the command's issue
+	// (issues.go), 0 when none or used.
+	issueID int64
+	// member: MemberFacts read for the command, until used.
+	member *memberRead
 }
 
 // aheadReads returns the reads of a, to go with the claim, filling t.ahead
@@ -58,10 +63,45 @@ func (t *tx) aheadReads(townID int64, a gridbot.Ahead) []Read {
 				return nil
 			}})
 	}
+	if a.Member != "" && t.d.Reads != nil {
+		m, mrs := t.memberFactsReads(townID, a.Member, a.MemberFrom, a.MemberTo, a.Lookback)
+		t.ahead.member = m
+		rs = append(rs, mrs...)
+	}
+	if a.Makes == gridbot.KindIssue && t.pipelined && !t.noDefer {
+		x := t.ahead
+		rs = append(rs, Read{Query: `SELECT nextval(pg_get_serial_sequence('issues', 'id'))`,
+			Row: func(r interface{ Scan(...any) error }) error { return r.Scan(&x.issueID) }})
+	}
 	if len(rs) == 0 {
 		t.ahead = nil
 	}
 	return rs
+}
+
+// aheadMember returns the MemberFacts read ahead with these arguments, once.
+func (t *tx) aheadMember(townID int64, userID string, from, to time.Time, lookback time.Duration) (*memberRead, bool) {
+	a := t.ahead
+	if a == nil || a.member == nil {
+		return nil, false
+	}
+	m := a.member
+	a.member = nil
+	if a.townID != townID || m.userID != userID || !m.from.Equal(from) || !m.to.Equal(to) || m.lookback != lookback {
+		return nil, false
+	}
+	return m, true
+}
+
+// aheadIssueID returns the issue id read ahead for the town, once.
+func (t *tx) aheadIssueID(townID int64) (int64, bool) {
+	a := t.ahead
+	if a == nil || a.townID != townID || a.issueID == 0 {
+		return 0, false
+	}
+	id := a.issueID
+	a.issueID = 0
+	return id, true
 }
 
 // aheadOpen reports whether the month is known not to be published.

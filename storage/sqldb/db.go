@@ -19,6 +19,9 @@ type DB struct {
 	dialect Dialect
 	// closers run after the handle is closed (the PostgreSQL pool).
 	closers []func()
+	// gates queue the transactions taking a town's numbers (gates.go),
+	// where transactions run concurrently (PostgreSQL).
+	gates *gates
 }
 
 var _ gridbot.Store = (*DB)(nil)
@@ -28,6 +31,9 @@ var _ gridbot.Store = (*DB)(nil)
 // after db is closed.
 func Open(ctx context.Context, db *sql.DB, d Dialect, closers ...func()) (*DB, error) {
 	s := &DB{db: db, dialect: d, closers: closers}
+	if d.WritableCTE {
+		s.gates = &gates{}
+	}
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -93,9 +99,10 @@ func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) 
 	if err != nil {
 		return fmt.Errorf("sqldb: begin: %w", err)
 	}
+	t := &tx{ctx: ctx, tx: sqlTx, conn: conn, d: s.dialect, gates: s.gates}
+	committed := false
+	defer func() { t.leave(committed) }() // once the transaction has ended (defers run last first)
 	defer sqlTx.Rollback()
-
-	t := &tx{ctx: ctx, tx: sqlTx, conn: conn, d: s.dialect}
 	if err := fn(t); err != nil {
 		return err
 	}
@@ -108,6 +115,7 @@ func (s *DB) run(ctx context.Context, readOnly bool, fn func(gridbot.Tx) error) 
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("sqldb: commit: %w", err)
 	}
+	committed = true
 	return nil
 }
 
@@ -123,7 +131,9 @@ func (s *DB) pipelined(ctx context.Context, fn func(gridbot.Tx) error, noDefer b
 		return fmt.Errorf("sqldb: begin: %w", err)
 	}
 	defer conn.Close()
-	t := &tx{ctx: ctx, tx: conn, conn: conn, d: s.dialect, pipelined: true, noDefer: noDefer}
+	t := &tx{ctx: ctx, tx: conn, conn: conn, d: s.dialect, pipelined: true, noDefer: noDefer, gates: s.gates}
+	committed := false
+	defer func() { t.leave(committed) }() // after the rollback below (defers run last first)
 	defer t.rollback()
 	if err := fn(t); err != nil {
 		if t.err != nil && t.sentDeferred {
@@ -142,5 +152,6 @@ func (s *DB) pipelined(ctx context.Context, fn func(gridbot.Tx) error, noDefer b
 		}
 		return err
 	}
+	committed = true
 	return nil
 }

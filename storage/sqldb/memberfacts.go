@@ -25,23 +25,48 @@ const listSep = "\x1f"
 // check-in summary does not stand for some of the member's check-ins reads
 // those in a second round trip (checkinDays).
 func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookback time.Duration) (*gridbot.Facts, error) {
-	f := &gridbot.Facts{Town: gridbot.Town{ID: townID}, From: from, To: to}
+	if m, ok := t.aheadMember(townID, userID, from, to, lookback); ok {
+		return m.finish(t)
+	}
 	// The summary must hold this transaction's own check-ins before it is read.
 	if err := t.saveMonths(); err != nil {
 		return nil, err
 	}
+	m, rs := t.memberFactsReads(townID, userID, from, to, lookback)
+	if err := t.reads(rs...); err != nil {
+		return nil, t.fail("member facts", err)
+	}
+	return m.finish(t)
+}
+
+// memberRead is a MemberFacts read under way: its arguments, and what its
+// batch filled in.
+type memberRead struct {
+	townID         int64
+	userID         string
+	from, to       time.Time
+	lookback       time.Duration
+	f              *gridbot.Facts
+	month          time.Time
+	oneMonth, rest bool
+}
+
+// memberFactsReads returns MemberFacts' batch of reads, which fill in m.
+func (t *tx) memberFactsReads(townID int64, userID string, from, to time.Time, lookback time.Duration) (*memberRead, []Read) {
+	f := &gridbot.Facts{Town: gridbot.Town{ID: townID}, From: from, To: to}
+	m := &memberRead{townID: townID, userID: userID, from: from, to: to, lookback: lookback, f: f}
 	rs := []Read{t.memberRosterRead(f, userID)}
 	// A period inside one month, from its start (积分's): its summary in the
 	// batch. Any other: checkinDays after it.
 	month := monthStart(from)
-	oneMonth := from.Equal(month) && from.Before(to) && !to.After(month.AddDate(0, 1, 0))
-	rest := false
-	if oneMonth {
+	m.month = month
+	m.oneMonth = from.Equal(month) && from.Before(to) && !to.After(month.AddDate(0, 1, 0))
+	if m.oneMonth {
 		args := []any{townID, gridbot.Month(month), month.UnixMilli(), to.UnixMilli(), userID}
 		rs = append(rs, Read{Query: checkinMonthsQuery + ` AND s.userid = $5`, Args: args,
 			Row: func(r interface{ Scan(...any) error }) error {
 				var err error
-				f.CheckinDays, rest, err = scanSummarized(r, f.CheckinDays, gridbot.Month(month), rest)
+				f.CheckinDays, m.rest, err = scanSummarized(r, f.CheckinDays, gridbot.Month(month), m.rest)
 				return err
 			}})
 	}
@@ -108,18 +133,22 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookba
 					return err
 				}})
 	}
-	if err := t.reads(rs...); err != nil {
-		return nil, t.fail("member facts", err)
-	}
+	return m, rs
+}
+
+// finish completes the facts m's batch read: the check-ins its summary did
+// not stand for.
+func (m *memberRead) finish(t *tx) (*gridbot.Facts, error) {
+	f := m.f
 	if len(f.People) == 0 {
-		return &gridbot.Facts{Town: f.Town, From: from, To: to}, nil
+		return &gridbot.Facts{Town: f.Town, From: m.from, To: m.to}, nil
 	}
 	var err error
 	switch {
-	case !oneMonth:
-		f.CheckinDays, err = t.checkinDays(townID, from, to, userID)
-	case rest:
-		f.CheckinDays, err = t.unsummarizedDays(f.CheckinDays, townID, month, to, userID)
+	case !m.oneMonth:
+		f.CheckinDays, err = t.checkinDays(m.townID, m.from, m.to, m.userID)
+	case m.rest:
+		f.CheckinDays, err = t.unsummarizedDays(f.CheckinDays, m.townID, m.month, m.to, m.userID)
 	}
 	if err != nil {
 		return nil, err

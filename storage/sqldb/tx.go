@@ -39,6 +39,10 @@ type tx struct {
 	err                                     error
 	// ahead is what was read with the claim for the command (ahead.go).
 	ahead *ahead
+	// gates are the store's number gates (gates.go), nil where not used;
+	// gated those this transaction holds until it ends.
+	gates *gates
+	gated []*held
 	// months gathers, by town, what the check-ins stored in this
 	// transaction add to checkin_months: saved once, before the summary is
 	// read and at commit (saveMonths), rather than by every call — an import

@@ -119,7 +119,8 @@ type Claims interface {
 // the command records, if any: such a store may then take the record's id
 // in the same round trip and send its numbered INSERT with COMMIT. Member,
 // when set, is whose MemberFacts the command reads first (积分 of oneself),
-// with the arguments it will pass.
+// with the arguments it will pass. OpenIssues, when set, is whose current
+// grid's OpenIssues the command reads first (问题 of a member or leader).
 type Ahead struct {
 	Month    string
 	DupUser  string
@@ -130,6 +131,8 @@ type Ahead struct {
 	Member               string
 	MemberFrom, MemberTo time.Time
 	Lookback             time.Duration
+
+	OpenIssues string
 }
 
 // Checkins are the daily check-ins (打卡).

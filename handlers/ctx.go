@@ -138,6 +138,10 @@ func (h *Handler) Ahead(m gridbot.Message, call *Call) gridbot.Ahead {
 			a.Lookback = h.Rules.IssueLookback()
 		}
 	}
+	// 问题 without a number lists the open issues of the sender's grid.
+	if call.Cmd.Name == "问题" && len(call.Words) == 0 {
+		a.OpenIssues = m.SenderID
+	}
 	return a
 }
 

@@ -30,6 +30,10 @@ type ahead struct {
 	issueID int64
 	// member: MemberFacts read for the command, until used.
 	member *memberRead
+	// openIssues: the open issues of the sender's current grid, until
+	// used; openRead whether they were read.
+	openIssues []gridbot.Issue
+	openRead   bool
 }
 
 // aheadReads returns the reads of a, to go with the claim, filling t.ahead
@@ -68,6 +72,19 @@ func (t *tx) aheadReads(townID int64, a gridbot.Ahead) []Read {
 		t.ahead.member = m
 		rs = append(rs, mrs...)
 	}
+	if a.OpenIssues != "" && t.d.Reads != nil {
+		x := t.ahead
+		x.openRead = true
+		rs = append(rs, Read{Query: issueSelect + ` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL AND f.withdrawn_at_ms IS NULL
+			AND f.grid_id IN (SELECT m.grid_id FROM people p JOIN memberships m ON m.person_id = p.id AND m.valid_to_ms IS NULL
+				WHERE p.town_id = $1 AND p.userid = $2)
+			ORDER BY f.reported_at_ms, f.no`, Args: []any{townID, a.OpenIssues},
+			Row: func(r interface{ Scan(...any) error }) error {
+				i, err := scanIssue(r)
+				x.openIssues = append(x.openIssues, i)
+				return err
+			}})
+	}
 	if a.Makes == gridbot.KindIssue && t.pipelined && !t.noDefer {
 		x := t.ahead
 		rs = append(rs, Read{Query: `SELECT nextval(pg_get_serial_sequence('issues', 'id'))`,
@@ -91,6 +108,25 @@ func (t *tx) aheadMember(townID int64, userID string, from, to time.Time, lookba
 		return nil, false
 	}
 	return m, true
+}
+
+// aheadOpenIssues returns the open issues read ahead when they are the
+// grid's, once. Only a read that found some answers: their grid is then
+// known to be the one asked for. (None found may have been for another grid
+// than the claim's sender, if the roster changed between the two statements.)
+func (t *tx) aheadOpenIssues(townID, gridID int64) ([]gridbot.Issue, bool) {
+	a := t.ahead
+	if a == nil || !a.openRead || a.townID != townID || gridID == 0 || len(a.openIssues) == 0 {
+		return nil, false
+	}
+	open := a.openIssues
+	a.openIssues, a.openRead = nil, false
+	for _, i := range open {
+		if i.GridID != gridID {
+			return nil, false
+		}
+	}
+	return open, true
 }
 
 // aheadIssueID returns the issue id read ahead for the town, once.

@@ -88,6 +88,9 @@ func (t *tx) UpdateIssue(i gridbot.Issue) error {
 // OpenIssues returns the issues of a grid (every grid of the town for gridID
 // 0) not yet closed nor withdrawn, oldest first.
 func (t *tx) OpenIssues(townID, gridID int64) ([]gridbot.Issue, error) {
+	if open, ok := t.aheadOpenIssues(townID, gridID); ok {
+		return open, nil
+	}
 	query, args := issueSelect+` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL AND f.withdrawn_at_ms IS NULL`, []any{townID}
 	if gridID != 0 {
 		query, args = query+` AND f.grid_id = $2`, append(args, gridID)
@@ -135,12 +138,18 @@ func (t *tx) addIssueLater(i *gridbot.Issue, args []any) (bool, error) {
 	}
 	no := h.g.last + 1
 	args = append(args, no, id, kindIssue)
+	// The INSERT reads n, so that the counter's row is locked before the
+	// issue's number is inserted, in the order of insertNumbered: data-
+	// modifying WITH clauses not read by the main statement may run after
+	// it, and two replicas taking the same number in opposite orders
+	// deadlock. The counter never goes back (GREATEST): a number taken by
+	// another replica fails the issue's INSERT instead.
 	if err := t.later(`WITH n AS (INSERT INTO counters (town_id, kind, last_no) VALUES ($1, $21, $19)
-			ON CONFLICT (town_id, kind) DO UPDATE SET last_no = EXCLUDED.last_no WHERE counters.last_no < EXCLUDED.last_no)
+			ON CONFLICT (town_id, kind) DO UPDATE SET last_no = GREATEST(counters.last_no, EXCLUDED.last_no) RETURNING last_no)
 		INSERT INTO issues (town_id, grid_id, description, reported_by, reported_at_ms,
 			assignee, dispatched_by, dispatched_at_ms, closed_by, closed_at_ms,
 			result, rating, rated_by, rated_at_ms, recorded_by, recorded_at_ms, platform, msg_id, no, id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, args...); err != nil {
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20 FROM n`, args...); err != nil {
 		return true, t.fail("insert issue", err)
 	}
 	h.took(no)

@@ -20,8 +20,12 @@ func TestServeDefaults(t *testing.T) {
 	}
 	if s.Addr != ":8080" || len(s.BotNames) != 1 || s.BotNames[0] != "网格助手" || s.UserRate != 10 || s.RankingTTL != 30*time.Second ||
 		s.Default.Name != "" || s.Default.Enabled() || s.Default.WeCom.APIBase != "https://qyapi.weixin.qq.com" ||
-		s.Default.DingTalk.APIBase != "https://oapi.dingtalk.com" || len(s.Towns) != 0 {
+		s.Default.DingTalk.APIBase != "https://oapi.dingtalk.com" || len(s.Towns) != 0 || s.GCPercent != 400 {
 		t.Fatalf("defaults: %+v", s)
+	}
+	// GOGC set: the runtime has read it; serve leaves it.
+	if s, err := LoadServe(env(map[string]string{"GOGC": "100"})); err != nil || s.GCPercent != 0 {
+		t.Fatalf("with GOGC: %+v %v", s, err)
 	}
 }
 

@@ -106,6 +106,9 @@ func (s *Serve) String() string {
 	fmt.Fprintf(&b, "GRIDBOT_ADDR=%s\nGRIDBOT_BOT_NAMES=%s\nGRIDBOT_USER_RATE=%d\nGRIDBOT_RANKING_TTL=%s\nGRIDBOT_CONFIG_FILE=%s\nGRIDBOT_TOWN=%s\n",
 		s.Addr, strings.Join(s.BotNames, ","), s.UserRate, s.RankingTTL, s.ConfigFile, s.Default.Name)
 	b.WriteString(s.Durability.String())
+	if s.GCPercent > 0 {
+		fmt.Fprintf(&b, "GOGC=%d\n", s.GCPercent)
+	}
 	s.Default.write(&b, "")
 	for _, t := range s.Towns {
 		t.write(&b, "["+t.Name+" /"+t.Path+"] ")

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ GRIDBOT_TOWN 指定回调属于哪个镇（库中只有一个镇时可不设）�
 配置各自的路径与密钥。GRIDBOT_BOT_NAMES 机器人名字（逗号分隔，默认 网格助手）；GRIDBOT_USER_RATE 每人
 每分钟命令数上限（默认 10，0 为不限）；GRIDBOT_RANKING_TTL 全镇排行的复用时长（默认 30s，0 为每次
 重新结算；「积分」的明细始终实时，名次按不超过该时长前的排行）。多副本运行时请使用 PostgreSQL 与 Redis（GRIDBOT_REDIS_URL）。
+垃圾回收目标默认 GOGC=400（设置 GOGC 环境变量则按其值）。
 GRIDBOT_PPROF_ADDR（默认不开）在另一个地址（如 127.0.0.1:6060）上提供 Go 的 /debug/pprof/，供性能分析；只应监听本机。
 收到 SIGTERM 后不再接收新连接，处理完进行中的回调并发完回复后退出。`,
 		Run: runServe,
@@ -71,6 +73,9 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	lines = append(lines, strings.Split(strings.TrimSpace(scfg.String()), "\n")...)
 	log.Info("configuration", "config", lines)
+	if scfg.GCPercent > 0 {
+		debug.SetGCPercent(scfg.GCPercent)
+	}
 	if addr := strings.TrimSpace(e.Getenv("GRIDBOT_PPROF_ADDR")); addr != "" {
 		stop, err := servePprof(addr, log)
 		if err != nil {

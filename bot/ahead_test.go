@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -59,5 +60,65 @@ func TestMemberFactsAhead(t *testing.T) {
 		if got := read(user, "other-"+user, other, readTo); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: read ahead for another period was used", user)
 		}
+	}
+}
+
+// TestOpenIssuesAhead: 问题 reads the sender's grid's open issues with the
+// claim (gridbot.Ahead.OpenIssues); they are what OpenIssues reads by
+// itself, another grid is asked as usual, and a grid without open issues
+// too.
+func TestOpenIssuesAhead(t *testing.T) {
+	db := testkit.OpenPostgres(t)
+	lt := bottest.NewLarge(t, db, 3, 5)
+	at := time.Date(2026, 10, 5, 9, 0, 0, 0, gridbot.Zone)
+	type claimer interface {
+		ClaimMessageFrom(townID int64, platform, msgID string, at time.Time, userID string, a gridbot.Ahead) (gridbot.Person, error)
+	}
+	gridOf := func(user string) int64 {
+		var p gridbot.Person
+		if err := db.View(context.Background(), func(tx gridbot.Tx) (err error) { p, err = tx.PersonByUserID(lt.ID, user); return err }); err != nil || p.GridID == 0 {
+			t.Fatalf("%s: grid %d, %v", user, p.GridID, err)
+		}
+		return p.GridID
+	}
+	grid0, grid1 := gridOf(lt.MemberOf(0, 1)), gridOf(lt.MemberOf(1, 1))
+	for n := range 3 {
+		if err := db.Update(context.Background(), func(tx gridbot.Tx) error {
+			return tx.AddIssue(&gridbot.Issue{TownID: lt.ID, GridID: grid0, Description: fmt.Sprintf("路灯%d", n),
+				ReportedBy: lt.MemberOf(0, 1), ReportedAt: at})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := func(user, msgID string, a gridbot.Ahead, gridID int64) []gridbot.Issue {
+		var is []gridbot.Issue
+		err := db.Update(context.Background(), func(tx gridbot.Tx) error {
+			if _, err := tx.(claimer).ClaimMessageFrom(lt.ID, "wecom", msgID, at, user, a); err != nil {
+				return err
+			}
+			var err error
+			is, err = tx.OpenIssues(lt.ID, gridID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return is
+	}
+	user := lt.MemberOf(0, 2)
+	got := open(user, "a1", gridbot.Ahead{OpenIssues: user}, grid0)
+	want := open(user, "p1", gridbot.Ahead{}, grid0)
+	if len(want) != 3 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("read ahead %+v\nwant %+v (3 issues)", got, want)
+	}
+	if got := open(user, "a2", gridbot.Ahead{OpenIssues: user}, grid1); len(got) != 0 {
+		t.Errorf("another grid answered from the sender's: %d issues", len(got))
+	}
+	if got := open(user, "a3", gridbot.Ahead{OpenIssues: user}, 0); len(got) != 3 {
+		t.Errorf("the whole town: %d issues, want 3", len(got))
+	}
+	other := lt.MemberOf(1, 2)
+	if got := open(other, "a4", gridbot.Ahead{OpenIssues: other}, grid1); len(got) != 0 {
+		t.Errorf("a grid without open issues: %d", len(got))
 	}
 }

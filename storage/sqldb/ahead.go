@@ -85,13 +85,8 @@ func (t *tx) aheadReads(townID int64, a gridbot.Ahead) []Read {
 				return err
 			}})
 	}
-	if a.Makes == gridbot.KindIssue && t.pipelined && !t.noDefer {
-		x := t.ahead
-		rs = append(rs, Read{Query: `SELECT nextval(pg_get_serial_sequence('issues', 'id'))`,
-			Row: func(r interface{ Scan(...any) error }) error { return r.Scan(&x.issueID) }})
-	}
-	if len(rs) == 0 {
-		t.ahead = nil
+	if len(rs) == 0 && (a.Makes != gridbot.KindIssue || !t.pipelined || t.noDefer) {
+		t.ahead = nil // (a 上报's issue id comes with the claim: claimIDs)
 	}
 	return rs
 }

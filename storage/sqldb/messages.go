@@ -46,20 +46,22 @@ func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time
 	var p gridbot.Person
 	var role string
 	rows := 0
+	ahead := t.aheadReads(townID, a)
+	ids, idDest := t.claimIDs(a)
 	// Reads (t.reads), so that a pipelined transaction sends its BEGIN
 	// with them.
 	err := t.reads(append([]Read{{Query: `WITH c AS (INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (town_id, msg_id) DO NOTHING RETURNING 1)
-		SELECT (SELECT COUNT(*) FROM c), ` + personColumns + ` FROM ` + personFrom + ` WHERE p.town_id = $1 AND p.userid = $5
+		SELECT (SELECT COUNT(*) FROM c), ` + personColumns + ids + ` FROM ` + personFrom + ` WHERE p.town_id = $1 AND p.userid = $5
 		UNION ALL
-		SELECT (SELECT COUNT(*) FROM c), 0, 0, '', '', '', FALSE, '', FALSE, 0, '', 0, ''
+		SELECT (SELECT COUNT(*) FROM c), 0, 0, '', '', '', FALSE, '', FALSE, 0, '', 0, ''` + ids + `
 			WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.town_id = $1 AND p.userid = $5)`,
 		Args: []any{townID, platform, msgID, ms(at), userID},
 		Row: func(r interface{ Scan(...any) error }) error {
 			rows++
-			return r.Scan(&claimed, &p.ID, &p.TownID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone,
-				&p.Active, &p.GridID, &p.Grid, &p.VillageID, &p.Village)
-		}}}, t.aheadReads(townID, a)...)...)
+			return r.Scan(append([]any{&claimed, &p.ID, &p.TownID, &p.UserID, &p.Name, &role, &p.Party, &p.Phone,
+				&p.Active, &p.GridID, &p.Grid, &p.VillageID, &p.Village}, idDest...)...)
+		}}}, ahead...)...)
 	p.Role = gridbot.Role(role)
 	switch {
 	case err == nil && rows != 1: // cannot be: one branch or the other has a row
@@ -73,4 +75,21 @@ func (t *tx) ClaimMessageFrom(townID int64, platform, msgID string, at time.Time
 		return gridbot.Person{}, gridbot.Refuse(gridbot.ReasonPersonUnknown, userID)
 	}
 	return p, nil
+}
+
+// claimIDs returns the ids a pipelined transaction takes with the message's
+// claim, as columns of its statement, and where they go: the reply job's
+// outbox id (tx.send takes it otherwise, in a statement of its own) and,
+// for a command that adds an issue, the issue's (issues.go).
+func (t *tx) claimIDs(a gridbot.Ahead) (string, []any) {
+	if !t.pipelined || t.begun || t.noDefer {
+		return "", nil
+	}
+	t.idsWithClaim = true
+	cols, dest := `, nextval(pg_get_serial_sequence('outbox', 'id'))`, []any{&t.jobID}
+	if a.Makes == gridbot.KindIssue && t.ahead != nil {
+		cols += `, nextval(pg_get_serial_sequence('issues', 'id'))`
+		dest = append(dest, &t.ahead.issueID)
+	}
+	return cols, dest
 }

@@ -49,8 +49,10 @@ func (t *tx) ready() {
 func (t *tx) send(b Batch) error {
 	if !t.begun {
 		b.Begin = true
-		t.jobID = 0
-		if !t.noDefer {
+		if !t.idsWithClaim {
+			t.jobID = 0
+		}
+		if !t.noDefer && !t.idsWithClaim {
 			b.Reads = append([]Read{{Query: `SELECT nextval(pg_get_serial_sequence('outbox', 'id'))`,
 				Row: func(r interface{ Scan(...any) error }) error { return r.Scan(&t.jobID) }}}, b.Reads...)
 		}

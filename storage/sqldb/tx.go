@@ -34,6 +34,9 @@ type tx struct {
 	// (the reply job's INSERT among them), sentDeferred whether some went
 	// already; err the failure of deferred writes sent early.
 	pipelined, begun, noDefer, sentDeferred bool
+	// idsWithClaim: the first batch's statement is the message's claim,
+	// which takes the reply job's id (claimIDs) instead of send.
+	idsWithClaim bool
 	jobID                                   int64
 	deferred                                []Read
 	err                                     error

@@ -37,9 +37,9 @@ type tx struct {
 	// idsWithClaim: the first batch's statement is the message's claim,
 	// which takes the reply job's id (claimIDs) instead of send.
 	idsWithClaim bool
-	jobID                                   int64
-	deferred                                []Read
-	err                                     error
+	jobID        int64
+	deferred     []Read
+	err          error
 	// ahead is what was read with the claim for the command (ahead.go).
 	ahead *ahead
 	// gates are the store's number gates (gates.go), nil where not used;

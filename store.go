@@ -69,6 +69,9 @@ type Roster interface {
 	PersonByUserID(townID int64, userID string) (Person, error)
 	// PeopleByName returns the active people with that display name.
 	PeopleByName(townID int64, name string) ([]Person, error)
+	// PeopleByUserIDs returns those of the user ids the town's roster has
+	// (active or not), in no particular order; unknown ids are left out.
+	PeopleByUserIDs(townID int64, userIDs []string) ([]Person, error)
 	Memberships(townID int64) ([]Membership, error)
 	Checkpoints(townID int64) ([]Checkpoint, error)
 }

@@ -62,6 +62,8 @@ type Ctx struct {
 	PublicURL string
 
 	grids []gridbot.Grid // loaded on first use
+	// names: user id → name, of people looked up together (knowNames).
+	names map[string]string
 }
 
 // Sender returns the active roster entry of the message's sender, or the zero

@@ -134,11 +134,30 @@ func runDispatch(c *Ctx) (*Reply, error) {
 
 // nameOf returns the name of a user id, or the id when it is unknown.
 func (c *Ctx) nameOf(userID string) string {
+	if name, ok := c.names[userID]; ok {
+		return name
+	}
 	p, err := c.Tx.PersonByUserID(c.TownID, userID)
 	if err != nil {
 		return userID
 	}
 	return p.Name
+}
+
+// knowNames looks the user ids up in one read, for nameOf: a list of
+// issues names their assignees without a read each.
+func (c *Ctx) knowNames(userIDs []string) error {
+	ps, err := c.Tx.PeopleByUserIDs(c.TownID, userIDs)
+	if err != nil {
+		return err
+	}
+	if c.names == nil {
+		c.names = make(map[string]string, len(ps))
+	}
+	for _, p := range ps {
+		c.names[p.UserID] = p.Name
+	}
+	return nil
 }
 
 // runClose is 办结: the assignee or the grid's leader closes a dispatched issue.

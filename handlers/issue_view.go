@@ -30,6 +30,15 @@ func runIssues(c *Ctx) (*Reply, error) {
 	if len(open) == 0 {
 		return text("%s目前没有未办结的问题。", title), nil
 	}
+	var assignees []string
+	for _, i := range open[:min(len(open), maxListed)] {
+		if i.Dispatched() {
+			assignees = append(assignees, i.Assignee)
+		}
+	}
+	if err := c.knowNames(assignees); err != nil {
+		return nil, err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s未办结的问题 %d 个：", title, len(open))
 	for n, i := range open {

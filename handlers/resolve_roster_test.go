@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,6 +38,16 @@ func (f *fakeRoster) PersonByUserID(_ int64, userID string) (gridbot.Person, err
 		}
 	}
 	return gridbot.Person{}, gridbot.Refuse(gridbot.ReasonPersonUnknown, userID)
+}
+
+func (f *fakeRoster) PeopleByUserIDs(_ int64, ids []string) ([]gridbot.Person, error) {
+	var ps []gridbot.Person
+	for _, p := range f.people {
+		if slices.Contains(ids, p.UserID) {
+			ps = append(ps, p)
+		}
+	}
+	return ps, nil
 }
 
 func (f *fakeRoster) PeopleByName(_ int64, name string) ([]gridbot.Person, error) {

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,26 @@ func (t *tx) People(townID int64) ([]gridbot.Person, error) {
 // PeopleByName returns the town's active people with that display name.
 func (t *tx) PeopleByName(townID int64, name string) ([]gridbot.Person, error) {
 	return t.people(`p.town_id = $1 AND p.name = $2 AND p.active`, townID, name)
+}
+
+// PeopleByUserIDs returns the town's people with those user ids, in one query.
+func (t *tx) PeopleByUserIDs(townID int64, userIDs []string) ([]gridbot.Person, error) {
+	ids := dedupe(userIDs)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	b.WriteString(`p.town_id = $1 AND p.userid IN (`)
+	args := []any{townID}
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i+2))
+		args = append(args, id)
+	}
+	b.WriteString(")")
+	return t.people(b.String(), args...)
 }
 
 // PersonByUserID returns the person with the platform user id, or ENOTFOUND.

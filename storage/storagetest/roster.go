@@ -195,6 +195,19 @@ func testPeople(t *testing.T, s gridbot.Store) {
 		}
 		_, err = tx.PersonByUserID(a.ID, "U404")
 		wantCode(t, err, gridbot.ENOTFOUND)
+		// By user ids: the inactive one too, unknown and repeated ids left out.
+		some, err := tx.PeopleByUserIDs(a.ID, []string{"U004", "U002", "U404", "U002"})
+		must(t, err)
+		got := map[string]string{}
+		for _, p := range some {
+			got[p.UserID] = p.Name
+		}
+		if len(some) != 2 || got["U002"] != "李娜" || got["U004"] != "张伟" {
+			t.Errorf("PeopleByUserIDs = %+v, want U002 李娜 and U004 张伟", some)
+		}
+		if none, err := tx.PeopleByUserIDs(a.ID, nil); err != nil || len(none) != 0 {
+			t.Errorf("PeopleByUserIDs(nil) = %v, %v", none, err)
+		}
 		return nil
 	})
 }

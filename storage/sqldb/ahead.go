@@ -75,18 +75,11 @@ func (t *tx) aheadReads(townID int64, a gridbot.Ahead) []Read {
 	if a.OpenIssues != "" && t.d.Reads != nil {
 		x := t.ahead
 		x.openRead = true
-		rs = append(rs, Read{Query: issueSelect + ` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL AND f.withdrawn_at_ms IS NULL
+		// The sender's current grid as personFrom finds it (the open membership).
+		rs = append(rs, Read{Query: issueSelect + openIssuesWhere + `
 			AND f.grid_id IN (SELECT m.grid_id FROM people p JOIN memberships m ON m.person_id = p.id AND m.valid_to_ms IS NULL
-				WHERE p.town_id = $1 AND p.userid = $2)
-			ORDER BY f.reported_at_ms, f.no`, Args: []any{townID, a.OpenIssues},
-			Row: func(r interface{ Scan(...any) error }) error {
-				i, err := scanIssue(r)
-				x.openIssues = append(x.openIssues, i)
-				return err
-			}})
-	}
-	if len(rs) == 0 && (a.Makes != gridbot.KindIssue || !t.pipelined || t.noDefer) {
-		t.ahead = nil // (a 上报's issue id comes with the claim: claimIDs)
+				WHERE p.town_id = $1 AND p.userid = $2)` + openIssuesOrder,
+			Args: []any{townID, a.OpenIssues}, Row: issuesInto(&x.openIssues)})
 	}
 	return rs
 }
@@ -99,7 +92,7 @@ func (t *tx) aheadMember(townID int64, userID string, from, to time.Time, lookba
 	}
 	m := a.member
 	a.member = nil
-	if a.townID != townID || m.userID != userID || !m.from.Equal(from) || !m.to.Equal(to) || m.lookback != lookback {
+	if a.townID != townID || m.userID != userID || !m.f.From.Equal(from) || !m.f.To.Equal(to) || m.lookback != lookback {
 		return nil, false
 	}
 	return m, true

@@ -29,7 +29,13 @@ import (
 // before, where PostgreSQL's deadlock detector sees every wait: two
 // transactions can then never wait for each other's gates.
 type gates struct {
-	m sync.Map // "town/kind" → *gate
+	m sync.Map // gateKey → *gate
+}
+
+// gateKey names a town's kind of number.
+type gateKey struct {
+	townID int64
+	kind   string
 }
 
 // gate is one town's kind of number. ch holds a token while taken; last and
@@ -43,7 +49,7 @@ type gate struct {
 // held is a gate a transaction holds, and the number it takes through it
 // (0: none yet).
 type held struct {
-	key  string
+	key  gateKey
 	g    *gate
 	next int64
 }
@@ -56,7 +62,7 @@ func (gs *gates) enter(t *tx, townID int64, kind string) (*held, error) {
 	if gs == nil {
 		return nil, nil
 	}
-	key := fmt.Sprintf("%d/%s", townID, kind)
+	key := gateKey{townID, kind}
 	for _, h := range t.gated {
 		if h.key == key {
 			return h, nil

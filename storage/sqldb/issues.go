@@ -91,20 +91,33 @@ func (t *tx) OpenIssues(townID, gridID int64) ([]gridbot.Issue, error) {
 	if open, ok := t.aheadOpenIssues(townID, gridID); ok {
 		return open, nil
 	}
-	query, args := issueSelect+` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL AND f.withdrawn_at_ms IS NULL`, []any{townID}
+	query, args := issueSelect+openIssuesWhere, []any{townID}
 	if gridID != 0 {
 		query, args = query+` AND f.grid_id = $2`, append(args, gridID)
 	}
-	return t.issues(query+` ORDER BY f.reported_at_ms, f.no`, args...)
+	return t.issues(query+openIssuesOrder, args...)
+}
+
+// openIssuesWhere keeps the town's ($1) issues not yet closed nor withdrawn;
+// openIssuesOrder lists them oldest first (OpenIssues, and read ahead).
+const (
+	openIssuesWhere = ` WHERE f.town_id = $1 AND f.closed_at_ms IS NULL AND f.withdrawn_at_ms IS NULL`
+	openIssuesOrder = ` ORDER BY f.reported_at_ms, f.no`
+)
+
+// issuesInto scans a row of issueSelect and appends the issue to out.
+func issuesInto(out *[]gridbot.Issue) func(interface{ Scan(...any) error }) error {
+	return func(r interface{ Scan(...any) error }) error {
+		i, err := scanIssue(r)
+		*out = append(*out, i)
+		return err
+	}
 }
 
 func (t *tx) issues(query string, args ...any) ([]gridbot.Issue, error) {
 	var is []gridbot.Issue
-	err := t.queryAll(func(r scanner) error {
-		i, err := scanIssue(r)
-		is = append(is, i)
-		return err
-	}, query, args...)
+	into := issuesInto(&is)
+	err := t.queryAll(func(r scanner) error { return into(r) }, query, args...)
 	if err != nil {
 		return nil, t.fail("issues", err)
 	}

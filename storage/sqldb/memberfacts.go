@@ -41,10 +41,9 @@ func (t *tx) MemberFacts(townID int64, userID string, from, to time.Time, lookba
 
 // memberRead is a MemberFacts read under way: its arguments, and what its
 // batch filled in.
+// The facts' Town.ID, From and To are MemberFacts' arguments too.
 type memberRead struct {
-	townID         int64
 	userID         string
-	from, to       time.Time
 	lookback       time.Duration
 	f              *gridbot.Facts
 	month          time.Time
@@ -54,7 +53,7 @@ type memberRead struct {
 // memberFactsReads returns MemberFacts' batch of reads, which fill in m.
 func (t *tx) memberFactsReads(townID int64, userID string, from, to time.Time, lookback time.Duration) (*memberRead, []Read) {
 	f := &gridbot.Facts{Town: gridbot.Town{ID: townID}, From: from, To: to}
-	m := &memberRead{townID: townID, userID: userID, from: from, to: to, lookback: lookback, f: f}
+	m := &memberRead{userID: userID, lookback: lookback, f: f}
 	rs := []Read{t.memberRosterRead(f, userID)}
 	// A period inside one month, from its start (积分's): its summary in the
 	// batch. Any other: checkinDays after it.
@@ -101,11 +100,7 @@ func (t *tx) memberFactsReads(townID int64, userID string, from, to time.Time, l
 		UNION ` + issueSelect + issuesOfPeriod + ` AND f.assignee = $5
 		UNION ` + issueSelect + issuesOfPeriod + ` AND f.reported_by = $5
 		ORDER BY reported_at_ms, no`, Args: issueArgs,
-		Row: func(r interface{ Scan(...any) error }) error {
-			i, err := scanIssue(r)
-			f.Issues = append(f.Issues, i)
-			return err
-		}})
+		Row: issuesInto(&f.Issues)})
 	if from.Before(to) {
 		// The period's base points, and the month's before it (Facts.PriorBasePoints).
 		prior := gridbot.Month(monthStart(from).AddDate(0, -1, 0))
@@ -141,14 +136,14 @@ func (t *tx) memberFactsReads(townID int64, userID string, from, to time.Time, l
 func (m *memberRead) finish(t *tx) (*gridbot.Facts, error) {
 	f := m.f
 	if len(f.People) == 0 {
-		return &gridbot.Facts{Town: f.Town, From: m.from, To: m.to}, nil
+		return &gridbot.Facts{Town: f.Town, From: f.From, To: f.To}, nil
 	}
 	var err error
 	switch {
 	case !m.oneMonth:
-		f.CheckinDays, err = t.checkinDays(m.townID, m.from, m.to, m.userID)
+		f.CheckinDays, err = t.checkinDays(f.Town.ID, f.From, f.To, m.userID)
 	case m.rest:
-		f.CheckinDays, err = t.unsummarizedDays(f.CheckinDays, m.townID, m.month, m.to, m.userID)
+		f.CheckinDays, err = t.unsummarizedDays(f.CheckinDays, f.Town.ID, m.month, f.To, m.userID)
 	}
 	if err != nil {
 		return nil, err

@@ -207,7 +207,9 @@ type Periods interface {
 	// own facts and those of the grids they belonged to in the period. The
 	// member's result from it is the one PeriodFacts would give them, at a
 	// small fraction of the cost (积分); the other results are not complete.
-	// lookback is PeriodFacts'.
+	// Its issues carry what scoring reads and no more: no description,
+	// result or withdrawal, nor who dispatched or rated them, nor their
+	// record but its time. lookback is PeriodFacts'.
 	MemberFacts(townID int64, userID string, from, to time.Time, lookback time.Duration) (*Facts, error)
 	// CountCheckins counts the town's check-ins in [from, to); a yardstick for benchmarks.
 	CountCheckins(townID int64, from, to time.Time) (int, error)

@@ -101,6 +101,20 @@ type crashed struct{ *notify.Worker }
 
 func (crashed) Deliver(context.Context, []gridbot.OutboundJob) {}
 
+// runLimiter keeps one run's pacing apart from every other test's on the
+// shared Redis: a town's id starts at 1 in each test's schema, so the app's
+// counter "wecom-app:1:U102" was shared with other packages' tests and with
+// the runs before it in the same minute, and its members' notices were held
+// for the next minute, after the test had ended.
+type runLimiter struct {
+	kv.Limiter
+	run string
+}
+
+func (l runLimiter) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
+	return l.Limiter.Allow(ctx, l.run+":"+key, limit, window)
+}
+
 // TestReplicasMonth: two replicas on one PostgreSQL and one Redis, driven
 // through October 2026 by one fake clock against a fake WeCom: every notice
 // is delivered exactly once, also when one replica dies mid-month with jobs
@@ -152,7 +166,7 @@ func TestReplicasMonth(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	newReplica := func() *replica {
 		app := &wecom.App{HTTP: resty.New(), BaseURL: srv.URL, CorpID: "ww-" + run, Secret: "s", AgentID: 1, Cache: k}
-		w := notify.New(st, k, notify.Options{WeComBase: srv.URL, Now: clock.Now, Logger: quiet,
+		w := notify.New(st, runLimiter{k, run}, notify.Options{WeComBase: srv.URL, Now: clock.Now, Logger: quiet,
 			Channels: func(int64) notify.Channels { return notify.Channels{WeComApp: app} }})
 		return &replica{w: w, r: &notices.Runner{Store: st, Rules: rules, Notifier: w, Robots: true, Logger: quiet}}
 	}

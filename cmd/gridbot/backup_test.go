@@ -110,8 +110,9 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 			}
 
 			// New rows get ids past the restored ones (the sequences follow)
-			// and the next issue number.
-			maxIssue, maxMessage := maxID(t, dbURL, "issues"), maxID(t, dbURL, "messages")
+			// and the next issue number; the message is new to the restored
+			// claims (messages, keyed by message id).
+			maxIssue, messages := maxID(t, dbURL, "issues"), countRows(t, dbURL, "messages")
 			msg := writeFile(t, "new.jsonl", `{"at": "2026-11-26T09:00:00+08:00", "from": "U002", "chat": "G-HF-01", "text": "@网格助手 上报 恢复后的新问题"}`+"\n")
 			reply := dst.ok("replay", msg)
 			if n := len(wantRows["issues"]) + 1; !strings.Contains(reply, fmt.Sprintf("已登记 问题#%d", n)) {
@@ -120,8 +121,8 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 			if got := maxID(t, dbURL, "issues"); got != maxIssue+1 {
 				t.Errorf("new issue id %d, want %d", got, maxIssue+1)
 			}
-			if got := maxID(t, dbURL, "messages"); got <= maxMessage {
-				t.Errorf("new message id %d, want more than %d", got, maxMessage)
+			if got := countRows(t, dbURL, "messages"); got != messages+1 {
+				t.Errorf("%d messages claimed after the restore's replay, want %d", got, messages+1)
 			}
 			dst.ok("import", "webhooks", writeFile(t, "hooks2.csv", "范围,名称,平台,地址或key\n镇,海风镇,企业微信,"+townRobotKey+"\n村,海风村,企业微信,"+townRobotKey+"\n"))
 		})
@@ -242,6 +243,17 @@ func maxID(t *testing.T, dbURL, table string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+func countRows(t *testing.T, dbURL, table string) int64 {
+	t.Helper()
+	db, closeDB := openSQL(t, dbURL)
+	defer closeDB()
+	var n int64
+	if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func openSQL(t *testing.T, dbURL string) (*sql.DB, func()) {

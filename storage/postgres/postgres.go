@@ -31,6 +31,7 @@ var Dialect = sqldb.Dialect{
 	Name:          "postgres",
 	IDType:        "BIGSERIAL PRIMARY KEY",
 	BlobType:      "BYTEA",
+	SetSequence:   `SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), COALESCE((SELECT MAX(id) FROM %[1]s), 0) + 1, false);`,
 	ForUpdate:     " FOR UPDATE",
 	SkipLocked:    " FOR UPDATE SKIP LOCKED",
 	ViewIsolation: sql.LevelRepeatableRead,

@@ -3,6 +3,8 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -23,6 +25,11 @@ type Dialect struct {
 	IDType string
 	// BlobType is the column type of opaque bytes, {{blob}} in migrations.
 	BlobType string
+	// SetSequence moves the id sequence of table %[1]s past its greatest
+	// id, {{setseq:table}} in a migration that rebuilds a table keeping its
+	// ids. PostgreSQL's sequence is the column's own; SQLite needs none, as
+	// AUTOINCREMENT records the greatest id ever inserted.
+	SetSequence string
 	// ForUpdate is appended to a SELECT that reads a row the transaction is
 	// about to change. PostgreSQL needs the row lock under READ COMMITTED;
 	// SQLite has no such clause and needs none, because a write transaction
@@ -84,8 +91,17 @@ type Read struct {
 
 // expand fills the dialect's placeholders into a migration.
 func (d Dialect) expand(sql string) string {
+	sql = setSeq.ReplaceAllStringFunc(sql, func(m string) string {
+		if d.SetSequence == "" {
+			return ""
+		}
+		return fmt.Sprintf(d.SetSequence, setSeq.FindStringSubmatch(m)[1])
+	})
 	return strings.NewReplacer("{{id}}", d.IDType, "{{blob}}", d.BlobType, "{{listagg}}", d.ListAgg).Replace(sql)
 }
+
+// setSeq is the placeholder {{setseq:table}}.
+var setSeq = regexp.MustCompile(`\{\{setseq:([a-z_0-9]+)\}\}`)
 
 // values appends to b the tuples of rows rows of cols parameters each,
 // numbered from 1: "($1, $2), ($3, $4)", or "(?, ?), (?, ?)" with PlainParams.

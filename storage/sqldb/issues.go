@@ -105,6 +105,28 @@ const (
 	openIssuesOrder = ` ORDER BY f.reported_at_ms, f.no`
 )
 
+// scoredIssueSelect selects of issues aliased f only what scoring reads
+// (MemberFacts, on every 积分): not the texts (description, result,
+// withdrawal), nor who dispatched, rated or recorded, nor the message. A
+// grid's issues of a month are read whole on each 积分, and those texts
+// were most of what went over the wire and through the scanner.
+const scoredIssueSelect = `SELECT f.id, f.town_id, f.no, f.grid_id, f.reported_by, f.reported_at_ms,
+	f.assignee, f.dispatched_at_ms, f.closed_by, f.closed_at_ms, f.rating, f.rated_at_ms, f.recorded_at_ms FROM issues f`
+
+// scoredIssuesInto scans a row of scoredIssueSelect and appends the issue to out.
+func scoredIssuesInto(out *[]gridbot.Issue) func(interface{ Scan(...any) error }) error {
+	return func(r interface{ Scan(...any) error }) error {
+		var i gridbot.Issue
+		var gridID, reported, dispatched, closed, rated, recorded sql.NullInt64
+		err := r.Scan(&i.ID, &i.TownID, &i.No, &gridID, &i.ReportedBy, &reported,
+			&i.Assignee, &dispatched, &i.ClosedBy, &closed, &i.Rating, &rated, &recorded)
+		i.GridID, i.ReportedAt, i.DispatchedAt, i.ClosedAt, i.RatedAt, i.RecordedAt = gridID.Int64,
+			instant(reported), instant(dispatched), instant(closed), instant(rated), instant(recorded)
+		*out = append(*out, i)
+		return err
+	}
+}
+
 // issuesInto scans a row of issueSelect and appends the issue to out.
 func issuesInto(out *[]gridbot.Issue) func(interface{ Scan(...any) error }) error {
 	return func(r interface{ Scan(...any) error }) error {

@@ -96,11 +96,11 @@ func (t *tx) memberFactsReads(townID int64, userID string, from, to time.Time, l
 	// uses its index whatever the statistics — and only then kept to the
 	// period's: a town's issues of all time are never read.
 	issueArgs := []any{townID, from.UnixMilli(), to.UnixMilli(), from.Add(-lookback).UnixMilli(), userID}
-	rs = append(rs, Read{Query: issueSelect + issuesOfPeriod + ` AND f.grid_id IN (` + strings.ReplaceAll(memberGrids, "$4", "$5") + `)
-		UNION ` + issueSelect + issuesOfPeriod + ` AND f.assignee = $5
-		UNION ` + issueSelect + issuesOfPeriod + ` AND f.reported_by = $5
+	rs = append(rs, Read{Query: scoredIssueSelect + issuesOfPeriod + ` AND f.grid_id IN (` + strings.ReplaceAll(memberGrids, "$4", "$5") + `)
+		UNION ` + scoredIssueSelect + issuesOfPeriod + ` AND f.assignee = $5
+		UNION ` + scoredIssueSelect + issuesOfPeriod + ` AND f.reported_by = $5
 		ORDER BY reported_at_ms, no`, Args: issueArgs,
-		Row: issuesInto(&f.Issues)})
+		Row: scoredIssuesInto(&f.Issues)})
 	if from.Before(to) {
 		// The period's base points, and the month's before it (Facts.PriorBasePoints).
 		prior := gridbot.Month(monthStart(from).AddDate(0, -1, 0))

@@ -4,8 +4,9 @@
 -- has one row, and every command of the town inserts into messages and the
 -- outbox (a 上报 into recent_records too): on PostgreSQL concurrent
 -- commands then share that one row's lock, which it keeps as a multixact
--- rebuilt at every insert. Measured under the callback benchmark, dropping
--- these three keys gave 10-15% more callbacks a second. They are the
+-- rebuilt at every insert. Without these three keys the claim statement
+-- alone ran 25-30% faster under 16 clients, the callback benchmark's mix
+-- about 5% (README, Benchmarks, perf5). They are the
 -- bot's own bookkeeping — which message was handled, what is to be sent,
 -- the duplicate guard's note — always written with the town the process
 -- serves, never with a town id from outside; towns are never deleted. The

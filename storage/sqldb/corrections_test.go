@@ -13,18 +13,7 @@ import (
 func TestMigrationNumbersRecords(t *testing.T) {
 	for _, e := range rawEngines {
 		t.Run(e.name, func(t *testing.T) {
-			db, d := e.open(t)
-			defer db.Close()
-			s, err := sqldb.OpenAt(ctx, db, d, 8)
-			if err != nil {
-				t.Fatal(err)
-			}
-			exec := func(query string, args ...any) {
-				t.Helper()
-				if _, err := db.Exec(query, args...); err != nil {
-					t.Fatalf("%s: %v", query, err)
-				}
-			}
+			s, _, exec := e.atVersion(t, 8)
 			exec(`INSERT INTO towns (id, name) VALUES (1, '滨海镇'), (2, '松门镇')`)
 			when := at("2026-10-09 15:00:00.000").UnixMilli()
 			for _, town := range []int{1, 2, 1, 1} {
@@ -36,7 +25,7 @@ func TestMigrationNumbersRecords(t *testing.T) {
 			if err := sqldb.Migrate(ctx, s); err != nil {
 				t.Fatal(err)
 			}
-			err = s.Update(ctx, func(tx gridbot.Tx) error {
+			err := s.Update(ctx, func(tx gridbot.Tx) error {
 				for _, c := range []struct {
 					kind      string
 					town, no  int64

@@ -16,18 +16,7 @@ import (
 func TestMigrationHotTables(t *testing.T) {
 	for _, e := range rawEngines {
 		t.Run(e.name, func(t *testing.T) {
-			db, d := e.open(t)
-			defer db.Close()
-			s, err := sqldb.OpenAt(ctx, db, d, 14)
-			if err != nil {
-				t.Fatal(err)
-			}
-			exec := func(query string, args ...any) {
-				t.Helper()
-				if _, err := db.Exec(query, args...); err != nil {
-					t.Fatalf("%s: %v", query, err)
-				}
-			}
+			s, db, exec := e.atVersion(t, 14)
 			now := at("2026-10-09 15:00:00.000")
 			exec(`INSERT INTO towns (id, name) VALUES (1, '滨海镇')`)
 			exec(`INSERT INTO messages (town_id, platform, msg_id, at_ms) VALUES (1, 'wecom', 'm1', $1)`, now.UnixMilli())
@@ -41,7 +30,7 @@ func TestMigrationHotTables(t *testing.T) {
 			if err := sqldb.Migrate(ctx, s); err != nil {
 				t.Fatal(err)
 			}
-			err = s.Update(ctx, func(tx gridbot.Tx) error {
+			err := s.Update(ctx, func(tx gridbot.Tx) error {
 				if err := tx.ClaimMessage(1, "wecom", "m1", now); gridbot.ErrorCode(err) != gridbot.ECONFLICT {
 					t.Errorf("claiming a message handled before the migration: %v, want ECONFLICT", err)
 				}

@@ -252,12 +252,34 @@ func TestCheckinMonthSummaries(t *testing.T) {
 	})
 }
 
-// rawEngines open a bare database of each engine, not yet migrated, for the
-// tests that store what an older binary stored and then migrate it.
-var rawEngines = []struct {
+// rawEngine opens a bare database of its engine, not yet migrated.
+type rawEngine struct {
 	name string
 	open func(t *testing.T) (*sql.DB, sqldb.Dialect)
-}{
+}
+
+// atVersion opens e's bare database migrated up to version, for a test that
+// stores what a binary of that schema stored and then migrates it: the
+// store, its database, and an exec that fails the test on an error.
+func (e rawEngine) atVersion(t *testing.T, version int) (*sqldb.DB, *sql.DB, func(string, ...any)) {
+	t.Helper()
+	db, d := e.open(t)
+	t.Cleanup(func() { db.Close() })
+	s, err := sqldb.OpenAt(ctx, db, d, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, db, func(query string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+}
+
+// rawEngines open a bare database of each engine, not yet migrated, for the
+// tests that store what an older binary stored and then migrate it.
+var rawEngines = []rawEngine{
 	{"sqlite", func(t *testing.T) (*sql.DB, sqldb.Dialect) {
 		db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "old.db")+"?_pragma=foreign_keys(1)")
 		if err != nil {
@@ -281,20 +303,9 @@ var rawEngines = []struct {
 func TestMigrationSummaries(t *testing.T) {
 	for _, e := range rawEngines {
 		t.Run(e.name, func(t *testing.T) {
-			db, d := e.open(t)
-			defer db.Close()
-			s, err := sqldb.OpenAt(ctx, db, d, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, _, exec := e.atVersion(t, 4)
 			// What a binary of schema 4 stored: check-ins (one recorded
 			// after the month, one never, one off its day) and activities.
-			exec := func(query string, args ...any) {
-				t.Helper()
-				if _, err := db.Exec(query, args...); err != nil {
-					t.Fatalf("%s: %v", query, err)
-				}
-			}
 			exec(`INSERT INTO towns (id, name) VALUES (1, '滨海镇')`)
 			exec(`INSERT INTO people (town_id, userid, name, role, party, phone, active) VALUES (1, 'U1', 'U1', 'member', FALSE, '', TRUE)`)
 			checkin := `INSERT INTO checkins (town_id, userid, day, at_ms, source, recorded_by, recorded_at_ms, platform)
@@ -326,7 +337,7 @@ func TestMigrationSummaries(t *testing.T) {
 			}
 			checkSummaries(t, s, 1, []string{"U1"})
 			var acts []string
-			err = s.View(ctx, func(tx gridbot.Tx) error {
+			err := s.View(ctx, func(tx gridbot.Tx) error {
 				f, err := tx.PeriodFacts(1, at("2026-10-01 00:00:00.000"), at("2026-11-01 00:00:00.000"), scoring.DefaultRules().IssueLookback())
 				for _, a := range f.Activities {
 					acts = append(acts, fmt.Sprint(a.Content, a.Participants, len(a.Participants)))

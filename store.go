@@ -110,6 +110,11 @@ type Claims interface {
 	// retry or a second replica's copy of the same callback. EINVALID when
 	// msgID is empty.
 	ClaimMessage(townID int64, platform, msgID string, at time.Time) error
+	// MessageClaimed reports whether the town's message msgID was claimed by
+	// a committed transaction: a copy the early duplicate filter caught is
+	// dropped only then (a first copy whose replica died before committing
+	// is not, so that the copy is handled instead of lost).
+	MessageClaimed(townID int64, msgID string) (bool, error)
 }
 
 // Ahead is what a command will ask the store before anything else, known

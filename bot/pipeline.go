@@ -239,6 +239,13 @@ func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final 
 // round trip to the Gate (the filter first, so a platform's retry never
 // counts against a member). It fails open: when Redis is down the store's
 // unique claim still counts each message once. done means res is final.
+//
+// A copy (the filter has seen the id) is dropped only when the store has
+// the message's claim committed. The filter marks an id when a replica
+// takes the message, not when its transaction commits: a replica killed in
+// between leaves the mark, and dropping the platform's retry then would
+// lose an acknowledged message. Else the copy goes on, and its own claim
+// decides — waiting, on PostgreSQL, for a first copy still in flight.
 func (p *Pipeline) admit(ctx context.Context, m gridbot.Message) (key string, res Result, done bool) {
 	if p.Gate == nil || m.MsgID == "" {
 		return "", Result{}, false
@@ -262,16 +269,32 @@ func (p *Pipeline) admit(ctx context.Context, m gridbot.Message) (key string, re
 		}
 		return "", Result{}, false
 	case !v.First:
-		return key, Result{Code: Duplicate}, true
+		if p.claimed(ctx, m) {
+			return key, Result{Code: Duplicate}, true
+		}
+		return key, Result{}, false
 	case !v.Allowed:
 		// Answered without a transaction, and not durably: nothing was
 		// recorded, and a member over the limit should not cost the
-		// database anything. The mark stays, so a retry of this message is
-		// dropped rather than answered twice.
+		// database anything. A retry of this message (the platform did not
+		// get this answer) finds no claim, and runs.
 		n := render(m, &handlers.Reply{Text: limitedText(p.UserRate, v.RetryAfter)})
 		return key, Result{Out: outbound(n), Direct: n, Code: RateLimited}, true
 	}
 	return key, Result{}, false
+}
+
+// claimed reports whether m's claim is committed in the store; false when
+// the store cannot say (the copy then goes on, and the store or the
+// journal decides).
+func (p *Pipeline) claimed(ctx context.Context, m gridbot.Message) bool {
+	var ok bool
+	err := p.Store.View(ctx, func(tx gridbot.Tx) error {
+		var err error
+		ok, err = tx.MessageClaimed(m.TownID, m.MsgID)
+		return err
+	})
+	return err == nil && ok
 }
 
 // forget lets a later copy of a message in again (nothing was recorded).

@@ -196,6 +196,48 @@ func TestDedupeFilter(t *testing.T) {
 	}
 }
 
+// TestCopyOfUncommittedMessage: the filter marks a message when a replica
+// takes it; when that replica dies before its transaction commits, the
+// platform's retry on another replica is handled, not dropped as a copy
+// (the fault test's kill -9 lost one so), and only once.
+func TestCopyOfUncommittedMessage(t *testing.T) {
+	tw := bottest.New(t, testkit.OpenSQLite(t))
+	gate := kv.NewMemory(nil)
+	m := tw.Msg("2026-10-03 09:00", bottest.Member1, "上报 路灯坏了")
+	// Replica A takes the message and never commits (killed mid-command).
+	taken, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	a := bot.New(hangingStore{tw.P.Store, taken, release}, tw.P.Handler)
+	a.Gate, a.Clock = gate, tw.P.Clock
+	go a.Process(ctx, m)
+	<-taken
+	// Replica B gets the retry.
+	tw.P.Gate = gate
+	if r := tw.P.Process(ctx, m); r.Code != bot.OK || len(r.Out) != 1 {
+		t.Fatalf("the retry of a message its first replica never stored: %+v", r)
+	}
+	if n := countIssues(t, tw); n != 1 {
+		t.Fatalf("%d issues, want 1", n)
+	}
+	// Now stored: a further copy is dropped by the filter and the store's read.
+	if r := tw.P.Process(ctx, m); r.Code != bot.Duplicate || len(r.Out) != 0 {
+		t.Fatalf("a copy of the stored message: %+v", r)
+	}
+}
+
+// hangingStore's transactions never end until release: a replica killed in
+// the middle of a command, as far as the others can tell.
+type hangingStore struct {
+	gridbot.Store
+	taken, release chan struct{}
+}
+
+func (s hangingStore) Update(ctx context.Context, fn func(gridbot.Tx) error) error {
+	close(s.taken)
+	<-s.release
+	return errDisk
+}
+
 type brokenGate struct{}
 
 func (brokenGate) Admit(context.Context, kv.Admission) (kv.Verdict, error) {

@@ -27,6 +27,15 @@ func (t *tx) ClaimMessage(townID int64, platform, msgID string, at time.Time) er
 	return nil
 }
 
+// MessageClaimed reports whether msgID of the town was claimed.
+func (t *tx) MessageClaimed(townID int64, msgID string) (bool, error) {
+	var n int
+	if err := t.queryRow(`SELECT COUNT(*) FROM messages WHERE town_id = $1 AND msg_id = $2`, townID, msgID).Scan(&n); err != nil {
+		return false, t.fail("message claimed", err)
+	}
+	return n > 0, nil
+}
+
 // ClaimMessageFrom is ClaimMessage and then PersonByUserID(townID, userID):
 // ECONFLICT when the message was claimed before, else the sender or
 // ENOTFOUND. Where a WITH clause may insert (PostgreSQL) it is one statement,

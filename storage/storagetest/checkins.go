@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -134,6 +135,25 @@ func testMessageIDs(t *testing.T, s gridbot.Store) {
 	})
 	err := s.Update(ctx, func(tx gridbot.Tx) error { return tx.ClaimMessage(a.ID, "wecom", "m-2", now) })
 	wantCode(t, err, gridbot.ECONFLICT)
+	// MessageClaimed sees the committed claims, per town; a claim rolled back is none.
+	s.Update(ctx, func(tx gridbot.Tx) error {
+		must(t, tx.ClaimMessage(a.ID, "wecom", "m-3", now))
+		return errors.New("rolled back")
+	})
+	view(t, s, func(tx gridbot.Tx) error {
+		for _, c := range []struct {
+			town int64
+			id   string
+			want bool
+		}{{a.ID, "m-1", true}, {a.ID, "m-2", true}, {b.ID, "m-1", true}, {b.ID, "m-2", false}, {a.ID, "m-3", false}} {
+			got, err := tx.MessageClaimed(c.town, c.id)
+			must(t, err)
+			if got != c.want {
+				t.Errorf("MessageClaimed(town %d, %s) = %v, want %v", c.town, c.id, got, c.want)
+			}
+		}
+		return nil
+	})
 
 	update(t, s, func(tx gridbot.Tx) error {
 		i1 := &gridbot.Issue{TownID: a.ID, GridID: a.Grid1.ID, Description: "路灯坏了", ReportedBy: "U002", ReportedAt: now, Record: rec("U002", "m-10", now)}

@@ -240,8 +240,9 @@ func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final 
 // counts against a member). It fails open: when Redis is down the store's
 // unique claim still counts each message once. done means res is final.
 //
-// A copy (the filter has seen the id) is dropped only when the store has
-// the message's claim committed. The filter marks an id when a replica
+// A copy (the filter has seen the id) is dropped when the limit refused
+// its first copy (answered without the store, v.Limited), or when the
+// store has the message's claim committed. The filter marks an id when a replica
 // takes the message, not when its transaction commits: a replica killed in
 // between leaves the mark, and dropping the platform's retry then would
 // lose an acknowledged message. Else the copy goes on, and its own claim
@@ -269,15 +270,15 @@ func (p *Pipeline) admit(ctx context.Context, m gridbot.Message) (key string, re
 		}
 		return "", Result{}, false
 	case !v.First:
-		if p.claimed(ctx, m) {
+		if v.Limited || p.claimed(ctx, m) {
 			return key, Result{Code: Duplicate}, true
 		}
 		return key, Result{}, false
 	case !v.Allowed:
 		// Answered without a transaction, and not durably: nothing was
 		// recorded, and a member over the limit should not cost the
-		// database anything. A retry of this message (the platform did not
-		// get this answer) finds no claim, and runs.
+		// database anything. The mark says so (kv.Verdict.Limited), so a
+		// retry of this message is dropped rather than answered twice.
 		n := render(m, &handlers.Reply{Text: limitedText(p.UserRate, v.RetryAfter)})
 		return key, Result{Out: outbound(n), Direct: n, Code: RateLimited}, true
 	}

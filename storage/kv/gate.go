@@ -34,9 +34,14 @@ type Admission struct {
 
 // Verdict is Admit's answer.
 type Verdict struct {
-	First      bool          // the first to see SeenKey; false: a copy, drop it
+	First      bool          // the first to see SeenKey; false: a copy
 	Allowed    bool          // within the limit (always when Limit is 0); false when not First
 	RetryAfter time.Duration // when not Allowed but First: until the oldest call leaves the window
+	// Limited: a copy (not First) of a message the limit refused, whose
+	// answer was given without the store: the copy is to be dropped. Any
+	// other copy may be of a message whose replica died before storing it,
+	// and only the store can tell.
+	Limited bool
 }
 
 func (a Admission) check() error {
@@ -58,26 +63,37 @@ func (m *Memory) Admit(ctx context.Context, a Admission) (Verdict, error) {
 	defer m.mu.Unlock()
 	now := m.now()
 	if !m.seen(a.SeenKey, a.SeenTTL, now) {
-		return Verdict{}, nil
+		it := m.live(seenSpace+a.SeenKey, now)
+		return Verdict{Limited: it != nil && it.val == limitedMark}, nil
 	}
 	if a.Limit == 0 {
 		return Verdict{First: true, Allowed: true}, nil
 	}
 	ok, wait := m.allow(a.RateKey, a.Limit, a.Window, now)
+	if it := m.live(seenSpace+a.SeenKey, now); !ok && it != nil {
+		it.val = limitedMark
+	}
 	return Verdict{First: true, Allowed: ok, RetryAfter: wait}, nil
 }
 
+// limitedMark is the value of a seen key whose message the limit refused.
+const limitedMark = "limited"
+
 // admitScript is Seen's SET NX PX and, for a first sighting, allowScript's
-// sliding log. KEYS: the seen key, the rate key. ARGV: ttl in milliseconds,
-// limit (0: none), window in microseconds, a unique member. Returns {first,
-// allowed, microseconds to wait}.
+// sliding log; a refused message's seen key becomes limitedMark. KEYS: the
+// seen key, the rate key. ARGV: ttl in milliseconds, limit (0: none),
+// window in microseconds, a unique member. Returns {first, allowed,
+// microseconds to wait, limited (of a copy)}.
 var admitScript = redis.NewScript(`
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-	return {0, 0, 0}
+	if redis.call('GET', KEYS[1]) == '` + limitedMark + `' then
+		return {0, 0, 0, 1}
+	end
+	return {0, 0, 0, 0}
 end
 local limit = tonumber(ARGV[2])
 if limit == 0 then
-	return {1, 1, 0}
+	return {1, 1, 0, 0}
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -86,10 +102,11 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
 if redis.call('ZCARD', KEYS[2]) < limit then
 	redis.call('ZADD', KEYS[2], now, ARGV[4])
 	redis.call('PEXPIRE', KEYS[2], math.ceil(window / 1000))
-	return {1, 1, 0}
+	return {1, 1, 0, 0}
 end
 local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-return {1, 0, tonumber(oldest[2]) + window - now}`)
+redis.call('SET', KEYS[1], '` + limitedMark + `', 'KEEPTTL')
+return {1, 0, tonumber(oldest[2]) + window - now, 0}`)
 
 // Admit implements Gate with one script: Seen and Allow in one round trip.
 // Both keys are on the one Redis the client talks to (this is not a
@@ -108,8 +125,9 @@ func (r *Redis) Admit(ctx context.Context, a Admission) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	if len(res) != 3 {
+	if len(res) != 4 {
 		return Verdict{}, errors.New("kv: admit script returned an unexpected reply")
 	}
-	return Verdict{First: res[0] == 1, Allowed: res[1] == 1, RetryAfter: time.Duration(res[2]) * time.Microsecond}, nil
+	return Verdict{First: res[0] == 1, Allowed: res[1] == 1, RetryAfter: time.Duration(res[2]) * time.Microsecond,
+		Limited: res[3] == 1}, nil
 }

@@ -45,6 +45,16 @@ func testAdmit(t *testing.T, k kv.KV) {
 	admit(t, k, msg("m2"), true, true, 0) // so this is the second call, still allowed
 	admit(t, k, msg("m3"), true, false, time.Minute)
 	admit(t, k, msg("m3"), false, false, 0) // the refused message's retry is a copy
+	// A copy says whether the limit refused its first: only then is it
+	// known that the store has nothing of it to be asked about.
+	for _, c := range []struct {
+		id      string
+		limited bool
+	}{{"m1", false}, {"m2", false}, {"m3", true}} {
+		if v, err := k.Admit(context.Background(), msg(c.id)); err != nil || v.First || v.Limited != c.limited {
+			t.Fatalf("a copy of %s: %+v, %v; want Limited %v", c.id, v, err, c.limited)
+		}
+	}
 	// Another member is not affected.
 	other := msg("m4")
 	other.RateKey = p + "other"

@@ -70,8 +70,8 @@ func (m *Memory) Admit(ctx context.Context, a Admission) (Verdict, error) {
 		return Verdict{First: true, Allowed: true}, nil
 	}
 	ok, wait := m.allow(a.RateKey, a.Limit, a.Window, now)
-	if it := m.live(seenSpace+a.SeenKey, now); !ok && it != nil {
-		it.val = limitedMark
+	if it := m.live(seenSpace+a.SeenKey, now); it != nil && !ok {
+		it.val = limitedMark // a copy of it is to be dropped (Verdict.Limited)
 	}
 	return Verdict{First: true, Allowed: ok, RetryAfter: wait}, nil
 }

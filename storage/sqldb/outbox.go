@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -134,16 +133,8 @@ func (t *tx) ClaimJobs(claim string, now time.Time, lease time.Duration, limit i
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var b strings.Builder
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("$" + strconv.Itoa(i+1))
-		args[i] = id
-	}
-	jobs, err := t.jobs(`WHERE o.id IN (`+b.String()+`)`, args...)
+	in, args := inList(nil, ids)
+	jobs, err := t.jobs(`WHERE o.id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, t.fail("claim jobs", err)
 	}
@@ -163,17 +154,9 @@ func (t *tx) MarkJobsDelivered(ids []int64, claim string, at time.Time) (int, er
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	args := []any{gridbot.JobDelivered, at.UnixMilli(), claim, gridbot.JobPending}
-	var b strings.Builder
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("$" + strconv.Itoa(len(args)+1))
-		args = append(args, id)
-	}
+	in, args := inList([]any{gridbot.JobDelivered, at.UnixMilli(), claim, gridbot.JobPending}, ids)
 	res, err := t.exec(`UPDATE outbox SET state = $1, done_at_ms = $2, claim = NULL, claimed_until_ms = NULL
-		WHERE claim = $3 AND state = $4 AND id IN (`+b.String()+`)`, args...)
+		WHERE claim = $3 AND state = $4 AND id IN (`+in+`)`, args...)
 	if err != nil {
 		return 0, t.fail("mark jobs delivered", err)
 	}

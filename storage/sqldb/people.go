@@ -3,7 +3,6 @@ package sqldb
 import (
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,18 +57,8 @@ func (t *tx) PeopleByUserIDs(townID int64, userIDs []string) ([]gridbot.Person, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var b strings.Builder
-	b.WriteString(`p.town_id = $1 AND p.userid IN (`)
-	args := []any{townID}
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("$" + strconv.Itoa(i+2))
-		args = append(args, id)
-	}
-	b.WriteString(")")
-	return t.people(b.String(), args...)
+	in, args := inList([]any{townID}, ids)
+	return t.people(`p.town_id = $1 AND p.userid IN (`+in+`)`, args...)
 }
 
 // PersonByUserID returns the person with the platform user id, or ENOTFOUND.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gridbot"
@@ -218,6 +220,20 @@ func (r *record) value() gridbot.Record {
 // recordArgs are the values of a Record in the order of recordColumns.
 func recordArgs(r gridbot.Record) []any {
 	return []any{r.RecordedBy, ms(r.RecordedAt), r.Platform, nullText(r.MsgID)}
+}
+
+// inList appends vals to args and returns their placeholders for an
+// IN (…) list, numbered after the arguments already there: "$3, $4".
+func inList[T any](args []any, vals []T) (string, []any) {
+	var b strings.Builder
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, v)
+		b.WriteString("$" + strconv.Itoa(len(args)))
+	}
+	return b.String(), args
 }
 
 // dedupe drops repeated and empty user ids, keeping the first occurrence, so

@@ -194,7 +194,9 @@ func TestBrowser(t *testing.T) {
 			if acts := text(`#activities`); !strings.Contains(acts, "活动#1") || !strings.Contains(acts, "2 人：陈强、王海") {
 				t.Errorf("activities: %q", acts)
 			}
-			if loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll('#activities img')].every(i => i.complete && i.naturalWidth > 0)`)); err != nil || !loaded || count(`#activities img`) != 1 {
+			// The img is visible before its bytes arrive: wait (up to the
+			// poll's timeout) for every photo to have loaded, not just to exist.
+			if loaded, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('#activities img')].every(i => i.complete && i.naturalWidth > 0)`, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil || !loaded || count(`#activities img`) != 1 {
 				t.Errorf("the activity's photo did not load: %v %v", loaded, err)
 			}
 			if !vp.mobile {

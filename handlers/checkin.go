@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"gridbot"
+	"gridbot/present"
 )
 
 // runCheckin is 打卡: once a day, inside the morning window, at one of the
@@ -50,12 +51,12 @@ func runCheckin(c *Ctx) (*Reply, error) {
 	switch {
 	case len(cps) > 0 && loc == nil:
 		return nil, already(gridbot.Errorf(gridbot.EINVALID, "%s设有打卡点（%s），打卡需要发送位置：在企业微信里点「＋」→「位置」，选择当前位置发给我（或在钉钉发送位置），须在打卡点 %s 米内。",
-			g.Village, checkpointNames(cps), fmtNum(cps[0].RadiusM)))
+			g.Village, checkpointNames(cps), present.Num(cps[0].RadiusM)))
 	case len(cps) > 0:
 		cp, dist := nearest(cps, loc.Lat, loc.Lng)
 		if dist > cp.RadiusM {
 			return nil, already(gridbot.Errorf(gridbot.EINVALID, "你的位置离最近的打卡点「%s」约 %s，超出 %s 米的范围，打卡未成功。请到打卡点附近再发送位置打卡。",
-				cp.Name, fmtDistance(dist), fmtNum(cp.RadiusM)))
+				cp.Name, fmtDistance(dist), present.Num(cp.RadiusM)))
 		}
 		place = "·" + cp.Name
 	}
@@ -67,7 +68,7 @@ func runCheckin(c *Ctx) (*Reply, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	return text("%s 打卡成功（%s%s）。", c.Sender.Name, fmtTime(c.Now), place), nil
+	return text("%s 打卡成功（%s%s）。", c.Sender.Name, present.When(c.Now), place), nil
 }
 
 // checkpointNames lists up to three check-in points.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/present"
 	"gridbot/results"
 )
 
@@ -172,7 +173,7 @@ func runWithdraw(c *Ctx) (*Reply, error) {
 	ref := r.Ref()
 	if r.Withdrawn() {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "%s 已于 %s 由 %s 撤回（理由：%s），无需再撤回。",
-			ref, fmtTime(r.WithdrawnAt), c.nameOf(r.WithdrawnBy), r.WithdrawReason)
+			ref, present.When(r.WithdrawnAt), c.nameOf(r.WithdrawnBy), r.WithdrawReason)
 	}
 	if c.Sender.Role != gridbot.RoleOffice {
 		if r.RecordedBy != c.Sender.UserID {
@@ -181,7 +182,7 @@ func runWithdraw(c *Ctx) (*Reply, error) {
 		}
 		if c.Now.Sub(r.RecordedAt) > withdrawWindow {
 			return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "%s 记录于 %s，已超过 24 小时，记录人不能再撤回。请联系党建办撤回。",
-				ref, fmtTime(r.RecordedAt))
+				ref, present.When(r.RecordedAt))
 		}
 	}
 	if kind == gridbot.KindIssue && r.Dispatched {
@@ -207,7 +208,7 @@ func runWithdraw(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	if err := c.Tx.AddAudit(&gridbot.AuditEntry{TownID: c.TownID, At: c.Now, By: c.Sender.UserID, Action: gridbot.AuditWithdraw,
-		Ref: ref, Reason: reason, Detail: fmt.Sprintf("%s；%s 记录于 %s", what, c.nameOf(r.RecordedBy), fmtTime(r.RecordedAt))}); err != nil {
+		Ref: ref, Reason: reason, Detail: fmt.Sprintf("%s；%s 记录于 %s", what, c.nameOf(r.RecordedBy), present.When(r.RecordedAt))}); err != nil {
 		return nil, err
 	}
 	reply := text("已撤回 %s（%s），理由：%s。记录保留备查，不再计分。", ref, what, reason)
@@ -272,7 +273,7 @@ func (c *Ctx) liveIssue() (gridbot.Issue, int, error) {
 	i, at, err := c.issue()
 	if err == nil && i.Withdrawn() {
 		return i, at, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 由 %s 撤回（理由：%s），不再办理。",
-			i.No, fmtTime(i.WithdrawnAt), c.nameOf(i.WithdrawnBy), i.WithdrawReason)
+			i.No, present.When(i.WithdrawnAt), c.nameOf(i.WithdrawnBy), i.WithdrawReason)
 	}
 	return i, at, err
 }
@@ -304,7 +305,7 @@ func runReassign(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	if i.Closed() {
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能再改派。", i.No, fmtTime(i.ClosedAt))
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能再改派。", i.No, present.When(i.ClosedAt))
 	}
 	if !i.Dispatched() {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "问题#%d 还没有派发，请直接派发：派发 #%d @成员", i.No, i.No)
@@ -331,9 +332,9 @@ func runReassign(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	due := c.Rules.CloseDeadline(i.ReportedAt)
-	deadline := fmt.Sprintf("办结时限不变：%s 前", fmtTime(due))
+	deadline := fmt.Sprintf("办结时限不变：%s 前", present.When(due))
 	if c.Now.After(due) {
-		deadline = fmt.Sprintf("%d 日办结时限（%s）已过，请尽快办结", c.Rules.Monthly.Overdue.CloseDays, fmtTime(due))
+		deadline = fmt.Sprintf("%d 日办结时限（%s）已过，请尽快办结", c.Rules.Monthly.Overdue.CloseDays, present.When(due))
 	}
 	why := ""
 	if reason != "" {

@@ -223,50 +223,6 @@ func text(format string, args ...any) *Reply {
 	return &Reply{Text: fmt.Sprintf(format, args...)}
 }
 
-// fmtTime writes an instant as members read it: "10月4日 08:12".
-func fmtTime(t time.Time) string {
-	t = t.In(gridbot.Zone)
-	return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), t.Format("15:04"))
-}
-
-// fmtDur writes a duration in days, hours and minutes: "2天3小时", "45分钟".
-func fmtDur(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	d = d.Round(time.Minute)
-	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case days > 0 && hours > 0:
-		return fmt.Sprintf("%d天%d小时", days, hours)
-	case days > 0:
-		return fmt.Sprintf("%d天", days)
-	case hours > 0 && mins > 0:
-		return fmt.Sprintf("%d小时%d分钟", hours, mins)
-	case hours > 0:
-		return fmt.Sprintf("%d小时", hours)
-	}
-	return fmt.Sprintf("%d分钟", mins)
-}
-
-// fmtPoints writes points with a sign and no needless decimals: "+10", "-2", "+0.5".
-func fmtPoints(p float64) string {
-	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", p), "0"), ".")
-	if p > 0 {
-		return "+" + s
-	}
-	return s
-}
-
-// fmtNum writes a number without needless decimals: "57", "57.5".
-func fmtNum(p float64) string {
-	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", p), "0"), ".")
-	if s == "-0" {
-		return "0"
-	}
-	return s
-}
-
 // names lists people's names: "王海、林小燕".
 func names(ps []gridbot.Person) string {
 	out := make([]string, len(ps))

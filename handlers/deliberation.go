@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"gridbot"
+	"gridbot/present"
 )
 
 // runDeliberation is 议事: a deliberation meeting of the leader's grid.
@@ -46,10 +47,10 @@ func runConfirm(c *Ctx) (*Reply, error) {
 	if r, err := c.Tx.RecordByNo(c.TownID, gridbot.KindDeliberation, no); err != nil {
 		return nil, err
 	} else if r.Withdrawn() {
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 撤回（理由：%s），不能确认。", no, fmtTime(r.WithdrawnAt), r.WithdrawReason)
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 撤回（理由：%s），不能确认。", no, present.When(r.WithdrawnAt), r.WithdrawReason)
 	}
 	if !d.ConfirmedAt.IsZero() {
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 确认过，无需再确认。", no, fmtTime(d.ConfirmedAt))
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 已于 %s 确认过，无需再确认。", no, present.When(d.ConfirmedAt))
 	}
 	// R-DELIB counts in the deliberation's month: that month must be open.
 	month := gridbot.Month(d.At)
@@ -57,7 +58,7 @@ func runConfirm(c *Ctx) (*Reply, error) {
 	case "":
 	case gridbot.ECONFLICT:
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "议事#%d 是 %s 的议事，该月结果已公布冻结，不能再确认。如需补加分，请在本月用：调整 @成员 +%s 议事#%d 台账补确认",
-			no, month, fmtNum(c.Rules.Monthly.Deliberation.Points), no)
+			no, month, present.Num(c.Rules.Monthly.Deliberation.Points), no)
 	default:
 		return nil, err
 	}
@@ -69,6 +70,6 @@ func runConfirm(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	return text("议事#%d（%s，%s）台账已确认。参加的 %d 人按规则各加 %s 分（每人每月至多 %d 次）。",
-		no, g.Name, fmtTime(d.At), len(d.Participants), fmtNum(c.Rules.Monthly.Deliberation.Points),
+		no, g.Name, present.When(d.At), len(d.Participants), present.Num(c.Rules.Monthly.Deliberation.Points),
 		c.Rules.Monthly.Deliberation.MaxPerMonth), nil
 }

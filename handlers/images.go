@@ -8,6 +8,7 @@ import (
 
 	"gridbot"
 	"gridbot/photos"
+	"gridbot/present"
 )
 
 // Pictures in chat (issue 13). A picture sent in the same message as 上报 or
@@ -174,7 +175,7 @@ func runAttach(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	if len(c.Msg.Images) == 0 {
-		return text("在 %s 前，在这里直接发图片，会附到 %s（已有 %d 张，最多 %d 张）。", fmtTime(at.Add(attachWindow)), ref, len(have), gridbot.MaxRecordImages), nil
+		return text("在 %s 前，在这里直接发图片，会附到 %s（已有 %d 张，最多 %d 张）。", present.When(at.Add(attachWindow)), ref, len(have), gridbot.MaxRecordImages), nil
 	}
 	if len(have) >= gridbot.MaxRecordImages {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "%s 已有 %d 张图片，每条记录最多 %d 张，这次的图片没有保存。", ref, len(have), gridbot.MaxRecordImages)

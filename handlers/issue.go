@@ -6,6 +6,7 @@ import (
 
 	"gridbot"
 	"gridbot/notices"
+	"gridbot/present"
 )
 
 // The issue loop: 上报 → 派发 (within 24 hours) → 办结 (generally within 7
@@ -35,8 +36,8 @@ func runReport(c *Ctx) (*Reply, error) {
 	}
 	o := c.Rules.Monthly.Overdue
 	r := text("已登记 问题#%d（%s）：%s\n请网格长于 %s 前派发：派发 #%d @成员（超过 %d 小时未派发，全网格每人扣 %s 分）。",
-		i.No, g.Name, desc, fmtTime(c.Rules.DispatchDeadline(i.ReportedAt)), i.No,
-		o.DispatchHours, fmtNum(math.Abs(o.DispatchPoints)))
+		i.No, g.Name, desc, present.When(c.Rules.DispatchDeadline(i.ReportedAt)), i.No,
+		o.DispatchHours, present.Num(math.Abs(o.DispatchPoints)))
 	r.Ref = gridbot.RecordRef(gridbot.KindIssue, i.No)
 	return r, nil
 }
@@ -94,10 +95,10 @@ func runDispatch(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	if i.Closed() {
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能再派发。", i.No, fmtTime(i.ClosedAt))
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能再派发。", i.No, present.When(i.ClosedAt))
 	}
 	if i.Dispatched() {
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 派发给 %s，不能重复派发。", i.No, fmtTime(i.DispatchedAt), c.nameOf(i.Assignee))
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 派发给 %s，不能重复派发。", i.No, present.When(i.DispatchedAt), c.nameOf(i.Assignee))
 	}
 	a, err := c.assignee(i, g, "承办的成员", "派发")
 	if err != nil {
@@ -108,16 +109,16 @@ func runDispatch(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	took := c.Now.Sub(i.ReportedAt)
-	timing := fmt.Sprintf("上报后 %s 派发，未超时", fmtDur(took))
+	timing := fmt.Sprintf("上报后 %s 派发，未超时", present.Span(took))
 	if c.Now.After(c.Rules.DispatchLateDeadline(i.ReportedAt)) {
-		timing = fmt.Sprintf("上报后 %s 才派发，已超过 %d 天", fmtDur(took), c.Rules.Monthly.Overdue.DispatchLateDays)
+		timing = fmt.Sprintf("上报后 %s 才派发，已超过 %d 天", present.Span(took), c.Rules.Monthly.Overdue.DispatchLateDays)
 	} else if c.Now.After(c.Rules.DispatchDeadline(i.ReportedAt)) {
-		timing = fmt.Sprintf("上报后 %s 才派发，已超过 %d 小时", fmtDur(took), c.Rules.Monthly.Overdue.DispatchHours)
+		timing = fmt.Sprintf("上报后 %s 才派发，已超过 %d 小时", present.Span(took), c.Rules.Monthly.Overdue.DispatchHours)
 	}
 	due := c.Rules.CloseDeadline(i.ReportedAt)
-	deadline := fmt.Sprintf("请于 %s 前办结", fmtTime(due))
+	deadline := fmt.Sprintf("请于 %s 前办结", present.When(due))
 	if c.Now.After(due) {
-		deadline = fmt.Sprintf("%d 日办结时限（%s）已过，请尽快办结", c.Rules.Monthly.Overdue.CloseDays, fmtTime(due))
+		deadline = fmt.Sprintf("%d 日办结时限（%s）已过，请尽快办结", c.Rules.Monthly.Overdue.CloseDays, present.When(due))
 	}
 	r := text("问题#%d 已派发给 %s（%s）。%s（一般 %d 日内办结），办结后发送：办结 #%d 办理结果",
 		i.No, a.Name, timing, deadline, c.Rules.Monthly.Overdue.CloseDays, i.No)
@@ -174,7 +175,7 @@ func runClose(c *Ctx) (*Reply, error) {
 		return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "问题#%d 只能由%s办结。", i.No, who)
 	}
 	if i.Closed() {
-		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能重复办结。", i.No, fmtTime(i.ClosedAt))
+		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 办结，不能重复办结。", i.No, present.When(i.ClosedAt))
 	}
 	if !i.Dispatched() {
 		return nil, gridbot.Errorf(gridbot.EINVALID, "问题#%d 还没有派发，不能办结。请网格长先派发：派发 #%d @成员", i.No, i.No)
@@ -189,9 +190,9 @@ func runClose(c *Ctx) (*Reply, error) {
 		return nil, err
 	}
 	target := c.Rules.CloseDeadline(i.ReportedAt)
-	timing := fmt.Sprintf("上报后 %s 办结，在 %d 日内", fmtDur(c.Now.Sub(i.ReportedAt)), c.Rules.Monthly.Overdue.CloseDays)
+	timing := fmt.Sprintf("上报后 %s 办结，在 %d 日内", present.Span(c.Now.Sub(i.ReportedAt)), c.Rules.Monthly.Overdue.CloseDays)
 	if c.Now.After(target) {
-		timing = fmt.Sprintf("上报后 %s 办结，超过了 %d 日的办结时限", fmtDur(c.Now.Sub(i.ReportedAt)), c.Rules.Monthly.Overdue.CloseDays)
+		timing = fmt.Sprintf("上报后 %s 办结，超过了 %d 日的办结时限", present.Span(c.Now.Sub(i.ReportedAt)), c.Rules.Monthly.Overdue.CloseDays)
 	}
 	return text("问题#%d 已办结（%s）：%s\n请回访村民后发送：评价 #%d 满意 / 基本满意 / 不满意", i.No, timing, result, i.No), nil
 }
@@ -219,7 +220,7 @@ func runRate(c *Ctx) (*Reply, error) {
 	}
 	if i.Rating != "" {
 		return nil, gridbot.Errorf(gridbot.ECONFLICT, "问题#%d 已于 %s 评价为「%s」（评价人：%s），每个问题只评价一次。",
-			i.No, fmtTime(i.RatedAt), i.Rating, c.nameOf(i.RatedBy))
+			i.No, present.When(i.RatedAt), i.Rating, c.nameOf(i.RatedBy))
 	}
 	if i.Assignee == c.Sender.UserID {
 		return nil, gridbot.Errorf(gridbot.EFORBIDDEN, "承办人不能评价自己办理的问题，请由网格其他成员代村民评价。")

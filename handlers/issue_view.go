@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gridbot"
+	"gridbot/present"
 )
 
 // maxListed bounds the open issues listed in one reply.
@@ -61,14 +62,14 @@ func (c *Ctx) issueState(i gridbot.Issue) string {
 	if !i.Dispatched() {
 		due := c.Rules.DispatchDeadline(i.ReportedAt)
 		if c.Now.After(due) {
-			return fmt.Sprintf("待派发，已超过派发时限 %s（应于 %s 前）", fmtDur(c.Now.Sub(due)), fmtTime(due))
+			return fmt.Sprintf("待派发，已超过派发时限 %s（应于 %s 前）", present.Span(c.Now.Sub(due)), present.When(due))
 		}
-		return fmt.Sprintf("待派发，请于 %s 前派发", fmtTime(due))
+		return fmt.Sprintf("待派发，请于 %s 前派发", present.When(due))
 	}
 	due := c.Rules.CloseDeadline(i.ReportedAt)
-	state := fmt.Sprintf("已派发给 %s，请于 %s 前办结", c.nameOf(i.Assignee), fmtTime(due))
+	state := fmt.Sprintf("已派发给 %s，请于 %s 前办结", c.nameOf(i.Assignee), present.When(due))
 	if c.Now.After(due) {
-		state = fmt.Sprintf("已派发给 %s，已超过办结时限 %s", c.nameOf(i.Assignee), fmtDur(c.Now.Sub(due)))
+		state = fmt.Sprintf("已派发给 %s，已超过办结时限 %s", c.nameOf(i.Assignee), present.Span(c.Now.Sub(due)))
 	}
 	return state
 }
@@ -88,7 +89,7 @@ func issueHistory(c *Ctx) (*Reply, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "问题#%d（%s）：%s", i.No, g.Name, i.Description)
-	fmt.Fprintf(&b, "\n· %s %s 上报", fmtTime(i.ReportedAt), c.nameOf(i.ReportedBy))
+	fmt.Fprintf(&b, "\n· %s %s 上报", present.When(i.ReportedAt), c.nameOf(i.ReportedBy))
 	if err := c.imageCount(&b, gridbot.KindIssue, i.No); err != nil {
 		return nil, err
 	}
@@ -98,13 +99,13 @@ func issueHistory(c *Ctx) (*Reply, error) {
 		}
 	}
 	if i.Closed() {
-		fmt.Fprintf(&b, "\n· %s %s 办结：%s", fmtTime(i.ClosedAt), c.nameOf(i.ClosedBy), i.Result)
+		fmt.Fprintf(&b, "\n· %s %s 办结：%s", present.When(i.ClosedAt), c.nameOf(i.ClosedBy), i.Result)
 	}
 	if i.Rating != "" {
-		fmt.Fprintf(&b, "\n· %s 村民评价：%s（评价人：%s）", fmtTime(i.RatedAt), i.Rating, c.nameOf(i.RatedBy))
+		fmt.Fprintf(&b, "\n· %s 村民评价：%s（评价人：%s）", present.When(i.RatedAt), i.Rating, c.nameOf(i.RatedBy))
 	}
 	if i.Withdrawn() {
-		fmt.Fprintf(&b, "\n· %s %s 撤回：%s\n现在：已撤回，不再办理，不计分。", fmtTime(i.WithdrawnAt), c.nameOf(i.WithdrawnBy), i.WithdrawReason)
+		fmt.Fprintf(&b, "\n· %s %s 撤回：%s\n现在：已撤回，不再办理，不计分。", present.When(i.WithdrawnAt), c.nameOf(i.WithdrawnBy), i.WithdrawReason)
 		return text("%s", b.String()), nil
 	}
 	switch {
@@ -144,11 +145,11 @@ func (c *Ctx) dispatchHistory(b *strings.Builder, i gridbot.Issue) error {
 	if len(moves) > 0 {
 		first, _, _ = strings.Cut(moves[0].Detail, "(")
 	}
-	fmt.Fprintf(b, "\n· %s %s 派发给 %s", fmtTime(i.DispatchedAt), c.nameOf(i.DispatchedBy), first)
+	fmt.Fprintf(b, "\n· %s %s 派发给 %s", present.When(i.DispatchedAt), c.nameOf(i.DispatchedBy), first)
 	for _, e := range moves {
 		_, to, _ := strings.Cut(e.Detail, "→ ")
 		to, _, _ = strings.Cut(to, "(")
-		fmt.Fprintf(b, "\n· %s %s 改派给 %s", fmtTime(e.At), c.nameOf(e.By), to)
+		fmt.Fprintf(b, "\n· %s %s 改派给 %s", present.When(e.At), c.nameOf(e.By), to)
 		if e.Reason != "" {
 			fmt.Fprintf(b, "（%s）", e.Reason)
 		}

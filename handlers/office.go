@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gridbot"
+	"gridbot/present"
 	"gridbot/scoring"
 )
 
@@ -176,7 +177,7 @@ func runAdjust(c *Ctx) (*Reply, error) {
 	if err := c.Tx.AddAdjustment(a); err != nil {
 		return nil, err
 	}
-	r := text("已记录 调整#%d：为 %s(%s) 调整 %s 分（%s），计入 %s。", a.No, p.Name, where(p), fmtPoints(pts), reason, gridbot.Month(c.Now))
+	r := text("已记录 调整#%d：为 %s(%s) 调整 %s 分（%s），计入 %s。", a.No, p.Name, where(p), present.Signed(pts), reason, gridbot.Month(c.Now))
 	r.Ref = gridbot.RecordRef(gridbot.KindAdjustment, a.No)
 	return r, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gridbot"
+	"gridbot/present"
 )
 
 // runRemind is 提醒: without arguments, the sender's open deadlines and
@@ -46,9 +47,9 @@ func runRemind(c *Ctx) (*Reply, error) {
 	for _, i := range open {
 		switch {
 		case i.Assignee == c.Sender.UserID:
-			fmt.Fprintf(&b, "\n· 问题#%d 请于 %s 前办结：%s", i.No, fmtTime(c.Rules.CloseDeadline(i.ReportedAt)), i.Description)
+			fmt.Fprintf(&b, "\n· 问题#%d 请于 %s 前办结：%s", i.No, present.When(c.Rules.CloseDeadline(i.ReportedAt)), i.Description)
 		case !i.Dispatched() && c.isLeaderOf(i.GridID):
-			fmt.Fprintf(&b, "\n· 问题#%d 请于 %s 前派发：%s", i.No, fmtTime(c.Rules.DispatchDeadline(i.ReportedAt)), i.Description)
+			fmt.Fprintf(&b, "\n· 问题#%d 请于 %s 前派发：%s", i.No, present.When(c.Rules.DispatchDeadline(i.ReportedAt)), i.Description)
 		default:
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 
 	"gridbot"
 	"gridbot/calendar"
+	"gridbot/present"
 	"gridbot/results"
 	"gridbot/scoring"
 )
@@ -36,9 +37,9 @@ func (v *view) decide(s gridbot.Scheduled, now time.Time) (decision, error) {
 			lunar = "农历十六逢法定节假日，顺延至此日"
 		}
 		text := fmt.Sprintf("【议事日提醒】明天（%s，%s）是%s的议事日。请网格长提前召集成员、准备议题，会后发送：议事 纪要 @参加成员（党建办确认台账后参加的每人加分）。",
-			fmtDay(s.Deadline), lunar, g.Name)
+			present.Date(s.Deadline), lunar, g.Name)
 		if s.Kind == gridbot.NoticeDeliberationDay {
-			text = fmt.Sprintf("【议事日】今天（%s，%s）是%s的议事日。请网格长组织网格议事，会后发送：议事 纪要 @参加成员。", fmtDay(s.Deadline), lunar, g.Name)
+			text = fmt.Sprintf("【议事日】今天（%s，%s）是%s的议事日。请网格长组织网格议事，会后发送：议事 纪要 @参加成员。", present.Date(s.Deadline), lunar, g.Name)
 		}
 		return decision{targets: []target{group(gridbot.ScopeGrid, g.Name, nil)}, text: text}, nil
 	case gridbot.NoticeWeeklyQuota:
@@ -73,10 +74,10 @@ func (v *view) issueNotice(s gridbot.Scheduled, now time.Time) (decision, error)
 	o := rules.Monthly.Overdue
 	g := v.grids[i.GridID]
 	if s.Kind == gridbot.NoticeDispatchWarning && i.Dispatched() {
-		return skip(fmt.Sprintf("已于 %s 派发", fmtTime(i.DispatchedAt))), nil
+		return skip(fmt.Sprintf("已于 %s 派发", present.When(i.DispatchedAt))), nil
 	}
 	if s.Kind == gridbot.NoticeCloseWarning && i.Closed() {
-		return skip(fmt.Sprintf("已于 %s 办结", fmtTime(i.ClosedAt))), nil
+		return skip(fmt.Sprintf("已于 %s 办结", present.When(i.ClosedAt))), nil
 	}
 	if s.Threshold > 0 {
 		// A later threshold of the same deadline due by now supersedes this one.
@@ -102,23 +103,23 @@ func (v *view) issueNotice(s gridbot.Scheduled, now time.Time) (decision, error)
 	switch s.Kind {
 	case gridbot.NoticeDispatchWarning:
 		if i.Dispatched() {
-			return skip(fmt.Sprintf("已于 %s 派发", fmtTime(i.DispatchedAt))), nil
+			return skip(fmt.Sprintf("已于 %s 派发", present.When(i.DispatchedAt))), nil
 		}
 		return decision{targets: leaders, text: fmt.Sprintf("%s上报已%s仍未派发，请在 %s 前派发（派发 #%d @成员），逾期全网格每人扣 %s 分。%s\n问题：%s",
-			ref, fmtDur(s.DueAt.Sub(i.ReportedAt)), fmtTime(s.Deadline), i.No, fmtNum(o.DispatchPoints), note, i.Description)}, nil
+			ref, present.Span(s.DueAt.Sub(i.ReportedAt).Round(time.Hour)), present.When(s.Deadline), i.No, deduction(o.DispatchPoints), note, i.Description)}, nil
 	case gridbot.NoticeDispatchOverdue, gridbot.NoticeDispatchOverdue7d:
 		if dispatchedBy(mark) {
-			return skip(fmt.Sprintf("已于 %s 派发，未超时", fmtTime(i.DispatchedAt))), nil
+			return skip(fmt.Sprintf("已于 %s 派发，未超时", present.When(i.DispatchedAt))), nil
 		}
 		pts, span := o.DispatchPoints, fmt.Sprintf("%d小时", o.DispatchHours)
 		if s.Kind == gridbot.NoticeDispatchOverdue7d {
 			pts, span = o.DispatchLatePoints, fmt.Sprintf("%d天", o.DispatchLateDays)
 		}
 		text := fmt.Sprintf("【超时】%s上报超过%s未派发，按规则全网格每人扣 %s 分。请尽快派发：派发 #%d @成员。%s\n问题：%s",
-			ref, span, fmtNum(pts), i.No, note, i.Description)
+			ref, span, deduction(pts), i.No, note, i.Description)
 		if i.Dispatched() {
 			text = fmt.Sprintf("【超时】%s在 %s 前未派发（%s 才派发），按规则全网格每人扣 %s 分。%s",
-				ref, fmtTime(mark), fmtTime(i.DispatchedAt), fmtNum(pts), note)
+				ref, present.When(mark), present.When(i.DispatchedAt), deduction(pts), note)
 		}
 		return decision{targets: merge(leaders, v.officeTargets()), text: text}, nil
 	case gridbot.NoticeCloseWarning:
@@ -126,28 +127,28 @@ func (v *view) issueNotice(s gridbot.Scheduled, now time.Time) (decision, error)
 			return skip("尚未派发（派发时限的提醒在先）"), nil
 		}
 		if i.Closed() {
-			return skip(fmt.Sprintf("已于 %s 办结", fmtTime(i.ClosedAt))), nil
+			return skip(fmt.Sprintf("已于 %s 办结", present.When(i.ClosedAt))), nil
 		}
 		ts := []target{person(i.Assignee)}
 		if s.Threshold >= rules.Notices.CloseLeadersFrom {
 			ts = merge(ts, leaders)
 		}
 		return decision{targets: ts, text: fmt.Sprintf("%s已派发给 %s，请在 %s 前办结（还剩约%s），办结后发送：办结 #%d 办理结果。\n问题：%s",
-			ref, v.name(i.Assignee), fmtTime(s.Deadline), fmtDur(s.Deadline.Sub(s.DueAt)), i.No, i.Description)}, nil
+			ref, v.name(i.Assignee), present.When(s.Deadline), present.Span(s.Deadline.Sub(s.DueAt).Round(time.Hour)), i.No, i.Description)}, nil
 	case gridbot.NoticeCloseOverdue:
 		if !dispatchedBy(mark) {
 			return skip("到期时尚未派发（另有未派发的超时提醒）"), nil
 		}
 		if closedBy(mark) {
-			return skip(fmt.Sprintf("已于 %s 办结", fmtTime(i.ClosedAt))), nil
+			return skip(fmt.Sprintf("已于 %s 办结", present.When(i.ClosedAt))), nil
 		}
 		text := fmt.Sprintf("【超时】%s派发给 %s 后，已超过%d日办结时限（%s）仍未办结。请尽快办结：办结 #%d 办理结果。%s",
-			ref, v.name(i.Assignee), o.CloseDays, fmtTime(mark), i.No, note)
+			ref, v.name(i.Assignee), o.CloseDays, present.When(mark), i.No, note)
 		if o.ClosePenalty {
-			text += fmt.Sprintf("按规则扣 %s 分。", fmtNum(o.ClosePoints))
+			text += fmt.Sprintf("按规则扣 %s 分。", deduction(o.ClosePoints))
 		}
 		if i.Closed() {
-			text = fmt.Sprintf("【超时】%s在 %d 日办结时限（%s）前未办结（%s 才办结）。%s", ref, o.CloseDays, fmtTime(mark), fmtTime(i.ClosedAt), note)
+			text = fmt.Sprintf("【超时】%s在 %d 日办结时限（%s）前未办结（%s 才办结）。%s", ref, o.CloseDays, present.When(mark), present.When(i.ClosedAt), note)
 		}
 		return decision{targets: merge([]target{person(i.Assignee)}, leaders, v.officeTargets()), text: text}, nil
 	}
@@ -202,7 +203,7 @@ func (v *view) weeklyQuota(s gridbot.Scheduled, now time.Time) (decision, error)
 	ls := ids(v.leaders[g.ID])
 	return decision{targets: []target{group(gridbot.ScopeGrid, g.Name, ls)},
 		text: fmt.Sprintf("【本周进度】%s本周（%s起）：%s。请网格长抓紧组织：活动 <类别> <内容> @成员；网格员走访后：上报 <描述>。",
-			g.Name, fmtDay(from), strings.Join(missing, "；"))}, nil
+			g.Name, present.Date(from), strings.Join(missing, "；"))}, nil
 }
 
 func (v *view) nudge(s gridbot.Scheduled) (decision, error) {
@@ -233,7 +234,7 @@ func (v *view) nudge(s gridbot.Scheduled) (decision, error) {
 	}
 	return decision{targets: []target{person(p.UserID)},
 		text: fmt.Sprintf("%s，你今天（%s）还没有打卡。请在 %s 前发送「打卡」（附位置）。不需要这条提醒请发送：提醒 关 打卡",
-			p.Name, fmtDay(s.PlannedAt), v.r.Rules.CheckinWindow.To)}, nil
+			p.Name, present.Date(s.PlannedAt), v.r.Rules.CheckinWindow.To)}, nil
 }
 
 func (v *view) monthDraft(s gridbot.Scheduled, now time.Time) (decision, error) {
@@ -248,7 +249,7 @@ func (v *view) monthDraft(s gridbot.Scheduled, now time.Time) (decision, error) 
 		return skip(s.Ref + " 已发布"), nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "【%s 排名草稿】（尚未发布，截至 %s）\n", s.Ref, fmtTime(now))
+	fmt.Fprintf(&b, "【%s 排名草稿】（尚未发布，截至 %s）\n", s.Ref, present.When(now))
 	ranked := append([]scoring.MemberResult(nil), res.Members...)
 	sort.SliceStable(ranked, func(a, c int) bool { return rankOf(ranked[a]) < rankOf(ranked[c]) })
 	total, shown, noCheckin, ineligible := 0, 0, 0, 0
@@ -261,7 +262,7 @@ func (v *view) monthDraft(s gridbot.Scheduled, now time.Time) (decision, error) 
 			ineligible++
 		}
 		if m.Rank != nil && shown < 10 {
-			fmt.Fprintf(&b, "%d. %s（%s）%s 分", *m.Rank, m.Name, m.Grid, fmtNum(m.Total))
+			fmt.Fprintf(&b, "%d. %s（%s）%s 分", *m.Rank, m.Name, m.Grid, present.Num(m.Total))
 			if m.RewardYuan > 0 {
 				fmt.Fprintf(&b, "，奖励 %d 元", m.RewardYuan)
 			}
@@ -295,3 +296,7 @@ func rankOf(m scoring.MemberResult) int {
 	}
 	return *m.Rank
 }
+
+// deduction writes the points a rule takes off without their sign: the
+// sentence around them says 扣.
+func deduction(p float64) string { return present.Num(math.Abs(p)) }

@@ -1,13 +1,6 @@
 package notices
 
-import (
-	"fmt"
-	"math"
-	"strings"
-	"time"
-
-	"gridbot"
-)
+import "gridbot"
 
 // target is one destination of a notice: a person one-to-one, or a group
 // (with the people it @-s).
@@ -157,34 +150,4 @@ func merge(lists ...[]target) []target {
 		}
 	}
 	return out
-}
-
-// fmtTime writes an instant as members read it: "10月4日 08:12".
-func fmtTime(t time.Time) string {
-	t = t.In(gridbot.Zone)
-	return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), t.Format("15:04"))
-}
-
-// fmtDay writes a day: "10月25日".
-func fmtDay(t time.Time) string {
-	t = t.In(gridbot.Zone)
-	return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
-}
-
-// fmtDur writes a duration in days and hours: "12小时", "3天12小时".
-func fmtDur(d time.Duration) string {
-	d = d.Round(time.Hour)
-	days, hours := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-	switch {
-	case days > 0 && hours > 0:
-		return fmt.Sprintf("%d天%d小时", days, hours)
-	case days > 0:
-		return fmt.Sprintf("%d天", days)
-	}
-	return fmt.Sprintf("%d小时", hours)
-}
-
-func fmtNum(p float64) string {
-	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", math.Abs(p)), "0"), ".")
-	return s
 }

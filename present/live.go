@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"gridbot"
 	"gridbot/scoring"
 )
 
@@ -38,15 +37,9 @@ func (s Standing) state(at time.Time) string {
 	case s.Published:
 		return "已公布"
 	case s.Ended:
-		return "草稿，截至 " + when(at) + "，尚未发布"
+		return "草稿，截至 " + When(at) + "，尚未发布"
 	}
-	return "实时，截至 " + when(at)
-}
-
-// when writes an instant as "12月5日 10:35".
-func when(at time.Time) string {
-	at = at.In(gridbot.Zone)
-	return fmt.Sprintf("%d月%d日 %s", at.Month(), at.Day(), at.Format("15:04"))
+	return "实时，截至 " + When(at)
 }
 
 // basis says what live places are ranked on.
@@ -70,7 +63,7 @@ func livePlace(m scoring.MemberResult, s Standing) string {
 	if m.LiveTie {
 		tie = "并列，"
 	}
-	return fmt.Sprintf("暂列第 %d 名（%s共 %d 人，%s；%s 计算）。", *m.LiveRank, tie, s.Among, s.basis(), when(s.PlacedAt))
+	return fmt.Sprintf("暂列第 %d 名（%s共 %d 人，%s；%s 计算）。", *m.LiveRank, tie, s.Among, s.basis(), When(s.PlacedAt))
 }
 
 // partsChat is the 积分 reply of a month whose figures are not final: what

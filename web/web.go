@@ -32,6 +32,7 @@ import (
 
 	"gridbot"
 	"gridbot/bot"
+	"gridbot/present"
 	"gridbot/storage/kv"
 )
 
@@ -268,7 +269,7 @@ func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(gridbot.Zone).Format("1月2日 15:04")
+	return present.When(t)
 }
 
 // gridNames maps the grids' ids to their names.

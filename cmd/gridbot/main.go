@@ -104,8 +104,12 @@ func printHelp(w io.Writer) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	width := 0 // the longest name, so that every summary starts in one column
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, subcommands[n].Summary)
+		width = max(width, len(n))
+	}
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-*s %s\n", width, n, subcommands[n].Summary)
 	}
 	fmt.Fprint(w, `
 环境变量 / environment:

@@ -73,9 +73,24 @@ func TestHelpIsChineseFirstAndListsEveryCommand(t *testing.T) {
 	if !strings.HasPrefix(out, "gridbot — 党建网格积分考核机器人") {
 		t.Fatalf("help should open in Chinese:\n%s", out)
 	}
-	for name := range subcommands {
-		if !strings.Contains(out, "  "+name+" ") {
+	column := -1 // where the summaries start: one column for all
+	for name, sc := range subcommands {
+		line := ""
+		for l := range strings.Lines(out) {
+			if strings.HasPrefix(l, "  "+name+" ") {
+				line = l
+			}
+		}
+		if line == "" {
 			t.Errorf("help does not list %q", name)
+			continue
+		}
+		at := strings.Index(line, sc.Summary)
+		if column == -1 {
+			column = at
+		}
+		if at != column {
+			t.Errorf("the summary of %q starts at %d, the others at %d:\n%s", name, at, column, out)
 		}
 	}
 	if _, errs, code := c.run("frobnicate"); code != 2 || !strings.Contains(errs, "未知命令") {

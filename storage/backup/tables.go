@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
+
+	"gridbot/storage/sqldb"
 )
 
 // table is a table of the backup schema.
@@ -135,23 +136,7 @@ func copyTable(ctx context.Context, src querier, dst execer, t table, plain bool
 		}
 		var b strings.Builder
 		b.WriteString(`INSERT INTO ` + quote(t.name) + ` (` + list + `) VALUES `)
-		for i := range len(args) / len(cols) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j := range cols {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				if plain {
-					b.WriteByte('?')
-				} else {
-					b.WriteString("$" + strconv.Itoa(i*len(cols)+j+1))
-				}
-			}
-			b.WriteByte(')')
-		}
+		sqldb.Tuples(&b, len(args)/len(cols), len(cols), plain)
 		if _, err := dst.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("backup: write %s: %w", t.name, err)
 		}

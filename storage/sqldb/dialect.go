@@ -103,9 +103,16 @@ func (d Dialect) expand(sql string) string {
 // setSeq is the placeholder {{setseq:table}}.
 var setSeq = regexp.MustCompile(`\{\{setseq:([a-z_0-9]+)\}\}`)
 
-// values appends to b the tuples of rows rows of cols parameters each,
-// numbered from 1: "($1, $2), ($3, $4)", or "(?, ?), (?, ?)" with PlainParams.
+// values appends to b the tuples of rows rows of cols parameters each in
+// d's style (Tuples).
 func (d Dialect) values(b *strings.Builder, rows, cols int) {
+	Tuples(b, rows, cols, d.PlainParams)
+}
+
+// Tuples appends to b the tuples of rows rows of cols parameters each,
+// numbered from 1: "($1, $2), ($3, $4)", or "(?, ?), (?, ?)" when plain —
+// the VALUES of a multi-row INSERT.
+func Tuples(b *strings.Builder, rows, cols int, plain bool) {
 	for i := range rows {
 		if i > 0 {
 			b.WriteString(", ")
@@ -115,7 +122,7 @@ func (d Dialect) values(b *strings.Builder, rows, cols int) {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			if d.PlainParams {
+			if plain {
 				b.WriteByte('?')
 			} else {
 				b.WriteByte('$')

@@ -129,6 +129,11 @@ func TestBrowser(t *testing.T) {
 				chromedp.SendKeys(`textarea[name=text]`, payload+" 海滨路3号"),
 				chromedp.SetUploadFiles(`input[name=photos]`, []string{photo}),
 				chromedp.SendKeys(`input[name=phone]`, "13812345678"))
+			// The file input hides behind its Chinese label; the page says
+			// what was chosen.
+			if chosen := text(`#chosen`); chosen != "已选 1 张照片" {
+				t.Errorf("after choosing a photo the page says %q", chosen)
+			}
 			if vp.mobile {
 				shot(t, ctx, "villager-page.png", false)
 			}

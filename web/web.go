@@ -139,8 +139,9 @@ func cacheFor(h http.Handler) http.Handler {
 }
 
 var funcs = template.FuncMap{
-	"time": fmtTime,
-	"day":  func(t time.Time) string { return t.In(gridbot.Zone).Format("2006-01-02") },
+	"time":      fmtTime,
+	"maxPhotos": func() int { return MaxPhotos },
+	"day":       func(t time.Time) string { return t.In(gridbot.Zone).Format("2006-01-02") },
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0

@@ -267,11 +267,5 @@ func (h *harness) noticeReport(order []string) {
 	if dtotal.acked == 0 || all.anns == 0 {
 		t.Error("no notice or no announcement was queued: the notices part tested nothing")
 	}
-	for i, pr := range problems {
-		if i == 20 {
-			t.Errorf("… and %d more", len(problems)-20)
-			break
-		}
-		t.Error(pr)
-	}
+	fail(t, problems)
 }

@@ -143,13 +143,7 @@ func (h *harness) report(stored map[string]int, sent time.Duration) {
 	if total.acked == 0 {
 		t.Fatal("nothing was acknowledged: the replicas did not take the callbacks (see the serve-*.log files)")
 	}
-	for i, p := range problems {
-		if i == 20 {
-			t.Errorf("… and %d more", len(problems)-20)
-			break
-		}
-		t.Error(p)
-	}
+	fail(t, problems)
 	if len(problems) > 0 {
 		for _, rp := range h.replicas {
 			if data, err := os.ReadFile(rp.log.Name()); err == nil {
@@ -158,5 +152,16 @@ func (h *harness) report(stored map[string]int, sent time.Duration) {
 				t.Logf("replica %s's log kept at %s", rp.name, keep)
 			}
 		}
+	}
+}
+
+// fail reports the first 20 problems as errors and how many more there are.
+func fail(t *testing.T, problems []string) {
+	for i, p := range problems {
+		if i == 20 {
+			t.Errorf("… and %d more", len(problems)-20)
+			break
+		}
+		t.Error(p)
 	}
 }

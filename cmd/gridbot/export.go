@@ -15,9 +15,9 @@ func init() {
 		Name:    "export",
 		Summary: "导出党建办用的 Excel 表 (export month|quarter|year 期间 文件.xlsx)",
 		Usage: `用法 / usage:
-  gridbot export month 2026-10 2026-10.xlsx [--at 时间] [--town 镇名]     排名、积分明细、发放清单
-  gridbot export quarter 2026Q4 2026Q4.xlsx [--at 时间] [--town 镇名]    季度发放清单、网格团队
-  gridbot export year 2026 2026.xlsx [--at 时间] [--town 镇名]           发放清单、村(居)、网格、网格员(长)、说明
+  gridbot export month 2026-10 2026-10.xlsx [--at 时间] [--town 镇名]  排名、积分明细、发放清单
+  gridbot export quarter 2026Q4 2026Q4.xlsx [--at 时间] [--town 镇名]  季度发放清单、网格团队
+  gridbot export year 2026 2026.xlsx [--at 时间] [--town 镇名]         发放清单、村(居)、网格、网格员(长)、说明
 
 每张表第一行是标题（镇名、期间、截至时间），表头冻结，列宽按中文调整，金额有合计行。
 发放清单每个收款方一行并附合计；月度与季度另有「网格运行指数」表。只导出 .xlsx 文件。`,

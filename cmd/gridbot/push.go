@@ -20,8 +20,8 @@ func init() {
 		Name:    "push",
 		Summary: "发送排队中的群机器人消息，直到队列清空 (push [--list] [--retry-dead])",
 		Usage: `用法 / usage:
-  gridbot push [--wait 5m]          发送所有到期的群消息（公告、提醒），直到队列清空
-  gridbot push --list [--town 镇名]  列出尚未发出和已放弃的消息
+  gridbot push [--wait 5m]                 发送所有到期的群消息（公告、提醒），直到队列清空
+  gridbot push --list [--town 镇名]        列出尚未发出和已放弃的消息
   gridbot push --retry-dead [--town 镇名]  修正群机器人后，把已放弃的消息重新排队并发送
 
 消息在产生它的命令中排队（如 publish month），由 gridbot serve 持续发送，或由本命令（例如 cron

@@ -12,8 +12,21 @@ import (
 // transaction failed, so that the callback can be answered and the message
 // run again when the store is back. fresh is false for a message journaled
 // before and not drained yet (a platform's retry): it is not kept twice.
+// Holds says whether m is journaled and not drained yet.
 type Journal interface {
 	Keep(ctx context.Context, m gridbot.Message) (fresh bool, err error)
+	Holds(m gridbot.Message) bool
+}
+
+// held answers a platform's retry of a message this replica journaled and
+// has not drained yet as the journal answered it the first time, without
+// running it: run now, once the store is back, it would go ahead of the
+// messages journaled before it, which the drain runs in their order.
+func (p *Pipeline) held(m gridbot.Message) (Result, bool) {
+	if p.Journal == nil || m.MsgID == "" || !p.Journal.Holds(m) {
+		return Result{}, false
+	}
+	return Result{Code: Journaled, Retried: true}, true
 }
 
 // keep journals m after its transaction failed with err. Journaled: the

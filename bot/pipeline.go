@@ -142,6 +142,9 @@ func (p *Pipeline) process(ctx context.Context, m gridbot.Message, drain, final 
 	var key string
 	var res Result
 	if !drain {
+		if res, held := p.held(m); held {
+			return res
+		}
 		var done bool
 		if key, res, done = p.admit(ctx, m); done {
 			return res

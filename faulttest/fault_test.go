@@ -57,7 +57,8 @@ func senders(t *testing.T) []sender {
 // msg is one message of the run and what became of its deliveries.
 type msg struct {
 	id, phase  string
-	grid       string
+	grid, user string       // the sender's grid (roster) and user id
+	rm         robotMessage // what the platform delivers, every time alike
 	sent       time.Time
 	deliveries atomic.Int32
 	acked      atomic.Bool
@@ -115,11 +116,12 @@ func (h *harness) note(ph, s string) {
 func (h *harness) fire(ph string) {
 	n := h.seq.Add(1)
 	s := h.senders[randn(len(h.senders))]
-	m := &msg{id: fmt.Sprintf("F%06d", n), phase: ph, grid: strings.TrimPrefix(s.chat, "chat-"), sent: time.Now()}
+	m := &msg{id: fmt.Sprintf("F%06d", n), phase: ph, grid: strings.TrimPrefix(s.chat, "chat-"), user: s.user, sent: time.Now()}
 	rm := robotMessage{MsgID: "fault-" + m.id, AIBotID: "aibot", ChatID: s.chat, ChatType: "group", MsgType: "text",
 		ResponseURL: h.sink.url(m.id)}
 	rm.From.UserID = s.user
 	rm.Text.Content = "@网格助手 上报 " + m.id + " 故障演练：路灯不亮"
+	m.rm = rm
 	h.mu.Lock()
 	h.msgs = append(h.msgs, m)
 	h.mu.Unlock()
@@ -163,15 +165,10 @@ func (h *harness) late() {
 		return
 	}
 	h.lateN.Add(1)
-	s := h.senders[0]
-	rm := robotMessage{MsgID: "fault-" + old.id, AIBotID: "aibot", ChatID: s.chat, ChatType: "group", MsgType: "text",
-		ResponseURL: h.sink.url(old.id)}
-	rm.From.UserID = s.user
-	rm.Text.Content = "@网格助手 上报 " + old.id + " 故障演练：路灯不亮"
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
-		deliver(h.client, h.replicas[randn(len(h.replicas))].url(), rm)
+		deliver(h.client, h.replicas[randn(len(h.replicas))].url(), old.rm)
 	}()
 }
 
@@ -368,8 +365,8 @@ func TestFaults(t *testing.T) {
 	}
 	time.Sleep(3 * time.Second) // anything doubled would show by now (a double would come from a lease running out)
 
-	stored := storedIssues(t, pg)
-	h.report(stored, sent)
+	stored, called, by := storedIssues(t, pg)
+	h.report(stored, called, by, sent)
 	var order []string
 	for _, p := range phases {
 		if !slices.Contains(order, p.name) {

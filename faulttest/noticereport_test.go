@@ -187,7 +187,8 @@ func (h *harness) noticeReport(order []string) {
 		}
 		switch {
 		case d.acked.Load() && !queued:
-			problems = append(problems, fmt.Sprintf("派发 #%d (%s, %s): acknowledged, no notice queued (reply %q)", d.no, d.tag, d.phase, text))
+			_, reported, _ := h.sink.reply(d.tag)
+			problems = append(problems, fmt.Sprintf("派发 #%d (%s, %s) by %s: acknowledged, no notice queued (reply %q; the 上报 was answered %q)", d.no, d.tag, d.phase, d.by, text, reported))
 		case d.acked.Load() && (n != 1 || !strings.Contains(text, "已派发给")):
 			problems = append(problems, fmt.Sprintf("派发 #%d (%s, %s): acknowledged, %d replies, the first %q", d.no, d.tag, d.phase, n, text))
 		case !d.acked.Load() && n > 1:

@@ -42,6 +42,7 @@ var appEnv = []string{
 // dispatch is one 派发 of the run.
 type dispatch struct {
 	tag, phase string
+	by         string // the leader who sends it
 	no         int
 	sent       time.Time
 	deliveries atomic.Int32
@@ -106,7 +107,7 @@ func (h *harness) dispatchOne(ph string) {
 	}
 	h.dispatched[m.id] = true
 	g := h.grids[m.grid]
-	d := &dispatch{tag: m.id, phase: ph, no: no, sent: time.Now()}
+	d := &dispatch{tag: m.id, phase: ph, by: h.grids[m.grid].leader.user, no: no, sent: time.Now()}
 	h.disp = append(h.disp, d)
 	h.mu.Unlock()
 	rm := robotMessage{MsgID: "fault-D" + m.id, AIBotID: "aibot", ChatID: g.leader.chat, ChatType: "group", MsgType: "text",

@@ -16,32 +16,35 @@ import (
 
 var issueTag = regexp.MustCompile(`F\d{6}`)
 
-// storedIssues counts the issues stored per message tag.
-func storedIssues(t *testing.T, pg *postgres) map[string]int {
+// storedIssues counts the issues stored per message tag, and says for each
+// tag what its 上报's reply must call it, "问题#N（网格）", and who reported it.
+func storedIssues(t *testing.T, pg *postgres) (count map[string]int, called, by map[string]string) {
 	db, err := sql.Open("pgx", pg.url())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT description FROM issues`)
+	rows, err := db.Query(`SELECT i.description, i.no, COALESCE(g.name, ''), i.reported_by FROM issues i LEFT JOIN grids g ON g.id = i.grid_id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	count, called, by = map[string]int{}, map[string]string{}, map[string]string{}
 	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
+		var d, grid, reporter string
+		var no int64
+		if err := rows.Scan(&d, &no, &grid, &reporter); err != nil {
 			t.Fatal(err)
 		}
 		if tag := issueTag.FindString(d); tag != "" {
-			out[tag]++
+			count[tag]++
+			called[tag], by[tag] = fmt.Sprintf("问题#%d（%s）", no, grid), reporter
 		}
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return count, called, by
 }
 
 type row struct {
@@ -49,7 +52,7 @@ type row struct {
 	delays                                                                                             []time.Duration
 }
 
-func (h *harness) report(stored map[string]int, sent time.Duration) {
+func (h *harness) report(stored map[string]int, called, by map[string]string, sent time.Duration) {
 	t := h.t
 	byPhase := map[string]*row{}
 	var order []string
@@ -106,6 +109,14 @@ func (h *harness) report(stored map[string]int, sent time.Duration) {
 		}
 		if strings.Contains(text, "系统内部错误") {
 			problems = append(problems, fmt.Sprintf("%s (%s): answered 系统内部错误", m.id, m.phase))
+		}
+		// The member is told the number of the issue stored, in its grid.
+		if stored[m.id] == 1 && n > 0 && !strings.Contains(text, "已登记 "+called[m.id]) {
+			problems = append(problems, fmt.Sprintf("%s (%s): stored as %s, answered %q", m.id, m.phase, called[m.id], text))
+		}
+		// … and it is recorded as the sender's, in the sender's grid.
+		if stored[m.id] == 1 && (by[m.id] != m.user || !strings.HasSuffix(called[m.id], "（"+m.grid+"）")) {
+			problems = append(problems, fmt.Sprintf("%s (%s): sent by %s of %s, stored as %s reported by %s", m.id, m.phase, m.user, m.grid, called[m.id], by[m.id]))
 		}
 	}
 	var b strings.Builder

@@ -157,6 +157,16 @@ func (j *Journal) Pending() []*Entry {
 	return append([]*Entry(nil), j.pending...)
 }
 
+// Holds reports whether m is journaled and not drained yet (or being
+// written): a copy of it that arrives now is a platform's retry of a
+// message answered already, which the drain will run.
+func (j *Journal) Holds(m gridbot.Message) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	_, ok := j.byKey[Key(m)]
+	return ok
+}
+
 // Len is how many records are pending or being written.
 func (j *Journal) Len() int {
 	j.mu.Lock()

@@ -42,7 +42,13 @@ func TestKeepReopenDone(t *testing.T) {
 	if len(p) != 3 {
 		t.Fatalf("pending = %d", len(p))
 	}
+	if !j.Holds(message("m2")) || j.Holds(message("m4")) {
+		t.Error("Holds: m2 is journaled, m4 is not")
+	}
 	j.Done(p[1])
+	if j.Holds(message("m2")) {
+		t.Error("Holds: m2 is drained")
+	}
 	if err := j.Close(); err != nil {
 		t.Fatal(err)
 	}

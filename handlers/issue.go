@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"math"
 
 	"gridbot"
 	"gridbot/notices"
@@ -37,7 +36,7 @@ func runReport(c *Ctx) (*Reply, error) {
 	o := c.Rules.Monthly.Overdue
 	r := text("已登记 问题#%d（%s）：%s\n请网格长于 %s 前派发：派发 #%d @成员（超过 %d 小时未派发，全网格每人扣 %s 分）。",
 		i.No, g.Name, desc, present.When(c.Rules.DispatchDeadline(i.ReportedAt)), i.No,
-		o.DispatchHours, present.Num(math.Abs(o.DispatchPoints)))
+		o.DispatchHours, present.Deduction(o.DispatchPoints))
 	r.Ref = gridbot.RecordRef(gridbot.KindIssue, i.No)
 	return r, nil
 }

@@ -106,7 +106,7 @@ func (v *view) issueNotice(s gridbot.Scheduled, now time.Time) (decision, error)
 			return skip(fmt.Sprintf("已于 %s 派发", present.When(i.DispatchedAt))), nil
 		}
 		return decision{targets: leaders, text: fmt.Sprintf("%s上报已%s仍未派发，请在 %s 前派发（派发 #%d @成员），逾期全网格每人扣 %s 分。%s\n问题：%s",
-			ref, present.Span(s.DueAt.Sub(i.ReportedAt).Round(time.Hour)), present.When(s.Deadline), i.No, deduction(o.DispatchPoints), note, i.Description)}, nil
+			ref, present.Span(s.DueAt.Sub(i.ReportedAt).Round(time.Hour)), present.When(s.Deadline), i.No, present.Deduction(o.DispatchPoints), note, i.Description)}, nil
 	case gridbot.NoticeDispatchOverdue, gridbot.NoticeDispatchOverdue7d:
 		if dispatchedBy(mark) {
 			return skip(fmt.Sprintf("已于 %s 派发，未超时", present.When(i.DispatchedAt))), nil
@@ -116,10 +116,10 @@ func (v *view) issueNotice(s gridbot.Scheduled, now time.Time) (decision, error)
 			pts, span = o.DispatchLatePoints, fmt.Sprintf("%d天", o.DispatchLateDays)
 		}
 		text := fmt.Sprintf("【超时】%s上报超过%s未派发，按规则全网格每人扣 %s 分。请尽快派发：派发 #%d @成员。%s\n问题：%s",
-			ref, span, deduction(pts), i.No, note, i.Description)
+			ref, span, present.Deduction(pts), i.No, note, i.Description)
 		if i.Dispatched() {
 			text = fmt.Sprintf("【超时】%s在 %s 前未派发（%s 才派发），按规则全网格每人扣 %s 分。%s",
-				ref, present.When(mark), present.When(i.DispatchedAt), deduction(pts), note)
+				ref, present.When(mark), present.When(i.DispatchedAt), present.Deduction(pts), note)
 		}
 		return decision{targets: merge(leaders, v.officeTargets()), text: text}, nil
 	case gridbot.NoticeCloseWarning:
@@ -145,7 +145,7 @@ func (v *view) issueNotice(s gridbot.Scheduled, now time.Time) (decision, error)
 		text := fmt.Sprintf("【超时】%s派发给 %s 后，已超过%d日办结时限（%s）仍未办结。请尽快办结：办结 #%d 办理结果。%s",
 			ref, v.name(i.Assignee), o.CloseDays, present.When(mark), i.No, note)
 		if o.ClosePenalty {
-			text += fmt.Sprintf("按规则扣 %s 分。", deduction(o.ClosePoints))
+			text += fmt.Sprintf("按规则扣 %s 分。", present.Deduction(o.ClosePoints))
 		}
 		if i.Closed() {
 			text = fmt.Sprintf("【超时】%s在 %d 日办结时限（%s）前未办结（%s 才办结）。%s", ref, o.CloseDays, present.When(mark), present.When(i.ClosedAt), note)
@@ -296,7 +296,3 @@ func rankOf(m scoring.MemberResult) int {
 	}
 	return *m.Rank
 }
-
-// deduction writes the points a rule takes off without their sign: the
-// sentence around them says 扣.
-func deduction(p float64) string { return present.Num(math.Abs(p)) }

@@ -7,6 +7,7 @@ package present
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -27,6 +28,10 @@ func Signed(v float64) string {
 	}
 	return Num(v)
 }
+
+// Deduction writes the points a rule takes off, without their sign: the
+// sentence around them says 扣 ("扣 2 分").
+func Deduction(v float64) string { return Num(math.Abs(v)) }
 
 // Missing says what a member still lacks for the ranking ("还差 3 天打卡、7 分").
 func Missing(days int, points float64) string {

@@ -30,3 +30,11 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestDeduction(t *testing.T) {
+	for v, want := range map[float64]string{-2: "2", 2: "2", -0.5: "0.5", 0: "0"} {
+		if got := Deduction(v); got != want {
+			t.Errorf("Deduction(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
